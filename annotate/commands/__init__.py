@@ -1,0 +1,1 @@
+"""Sub-commands of the ``annotate`` CLI; each module defines ``register(subparsers)``."""
