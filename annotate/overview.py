@@ -17,6 +17,7 @@ from annotate.cache import cache_root
 from annotate.fetch import Status, check
 from annotate.lock import Corpus, load_lock
 
+STATE_LABELS = {"verified": "✅ verified", "missing": "⬜ not fetched", "corrupt": "❌ corrupt"}
 FUNC_QUERY = "[(function_declaration) (method_declaration)] @decl"
 
 
@@ -79,8 +80,7 @@ class Overview:
                 f'<a href="https://{c.repository}/tree/{c.commit}">{html.escape(c.tag)}</a> '
                 f"<code>{c.commit[:12]}</code>"
             )
-            state = {"verified": "✅ verified", "missing": "⬜ not fetched", "corrupt": "❌ corrupt"}
-            cells = [html.escape(c.name), pinned, state[s.state]]
+            cells = [html.escape(c.name), pinned, STATE_LABELS[s.state]]
             if f:
                 cells += [f"{f.go_files - f.test_files} (+{f.test_files} tests)",
                           str(f.functions), f"{f.lines:,}"]  # fmt: skip
