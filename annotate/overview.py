@@ -17,7 +17,12 @@ from annotate.cache import cache_root
 from annotate.fetch import Status, check
 from annotate.lock import Corpus, load_lock
 
-STATE_LABELS = {"verified": "✅ verified", "missing": "⬜ not fetched", "corrupt": "❌ corrupt"}
+STATE_LABELS = {
+    "verified": '<span style="color:#1a7f37">● verified</span>',
+    "missing": '<span style="color:#9a6700">○ not fetched</span>',
+    "corrupt": '<span style="color:#cf222e">✕ corrupt</span>',
+}
+PAD = 'style="padding: 0.2em 0.8em; text-align: left"'
 FUNC_QUERY = "[(function_declaration) (method_declaration)] @decl"
 
 
@@ -70,7 +75,7 @@ class Overview:
 
     def _repr_html_(self) -> str:
         head = "".join(
-            f"<th>{h}</th>"
+            f"<th {PAD}>{h}</th>"
             for h in ("corpus", "pinned at", "state", "Go files", "functions", "lines")
         )
         body = []
@@ -86,7 +91,7 @@ class Overview:
                           str(f.functions), f"{f.lines:,}"]  # fmt: skip
             else:
                 cells += ["–", "–", "–"]
-            body.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
+            body.append("<tr>" + "".join(f"<td {PAD}>{x}</td>" for x in cells) + "</tr>")
         return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
     def __str__(self) -> str:
