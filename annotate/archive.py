@@ -37,24 +37,24 @@ def _normalized_member_path(name: str) -> str:
     return "/".join(parts)
 
 
+def check_link_target(path: str, target: str, what: str) -> None:
+    """Refuse a symlink at ``path`` (tree-relative) whose target leaves the tree."""
+    if target.startswith("/"):
+        raise UnsafeArchive(f"{what} is a symlink to the absolute path {target!r}; refusing it")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if resolved == ".." or resolved.startswith("../"):
+        raise UnsafeArchive(
+            f"{what} is a symlink pointing outside the tree ({target!r}); refusing it"
+        )
+
+
 def _check_member(member: tarfile.TarInfo, path: str) -> None:
     if member.ischr() or member.isblk() or member.isfifo():
         raise UnsafeArchive(
             f"archive member {member.name!r} is a device or FIFO; refusing the archive"
         )
     if member.issym():
-        target = member.linkname
-        if target.startswith("/"):
-            raise UnsafeArchive(
-                f"archive member {member.name!r} is a symlink to the absolute path {target!r}; "
-                "refusing the archive"
-            )
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-        if resolved == ".." or resolved.startswith("../"):
-            raise UnsafeArchive(
-                f"archive member {member.name!r} is a symlink pointing outside the tree "
-                f"({target!r}); refusing the archive"
-            )
+        check_link_target(path, member.linkname, f"archive member {member.name!r}")
     if member.islnk():
         _normalized_member_path(member.linkname)
 

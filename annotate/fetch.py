@@ -165,6 +165,7 @@ def _from_git(corpus: Corpus, repo: Path, stage: Path, progress: ProgressFn | No
             target.parent.mkdir(parents=True, exist_ok=True)
             if mode == "120000":
                 link = proc.stdout.read(size)
+                archive.check_link_target(path, os.fsdecode(link), f"{path} in {repo}")
                 h.update(link)
                 target.symlink_to(os.fsdecode(link))
             else:
@@ -211,6 +212,7 @@ def _from_directory(
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_symlink():
             link = os.readlink(source)
+            archive.check_link_target(rel, link, f"{source}")
             h = Hasher(corpus.scheme, len(link.encode()))
             h.update(link.encode())
             target.symlink_to(link)

@@ -200,3 +200,16 @@ def test_full_profile_reports_absent_blobs_by_path(tmp_path, repo):
     assert (gopath_tree / "hack/run.sh").stat().st_mode & 0o111
     status = fetching.check(full, tmp_path / "cache")
     assert status.state == "verified" and status.absent == ["docs/readme.md"]
+
+
+def test_symlink_out_of_the_tree_in_git_is_refused(tmp_path):
+    files = {**FILES}
+    repo, _ = make_git_repo(tmp_path / "upstream", files)
+    (repo / "pkg/escape").symlink_to("../../../../etc/passwd")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "link")
+    commit = git(repo, "rev-parse", "HEAD")
+    corpus = make_corpus(commit=commit)
+    with pytest.raises(fetching.UserError, match="symlink pointing outside the tree"):
+        fetching.fetch(corpus, source=repo, cache=tmp_path / "cache")
+    assert cache_is_clean(tmp_path / "cache", corpus)
