@@ -1,0 +1,275 @@
+"""Pod JSON accessors and the small pod helpers eviction calls from other packages.
+
+Pods cross the boundary as ``kubectl get pod -o json`` dicts.  Resource
+quantities inside them are parsed once per pod object and cached by identity
+(the kubelet holds parsed ``*v1.Pod`` structs; re-parsing strings on every
+comparison would make ranking needlessly slow).  A pod's spec is treated as
+immutable once the manager has seen it — which is what a pod spec is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reference_impl.eviction.types import Pod
+from reference_impl.mirrors import mirrors
+from reference_impl.quantity import Quantity, QuantityError, parse_quantity
+
+CRITICAL_POD_ANNOTATION_KEY = "scheduler.alpha.kubernetes.io/critical-pod"
+CONFIG_SOURCE_ANNOTATION_KEY = "kubernetes.io/config.source"
+CONFIG_MIRROR_ANNOTATION_KEY = "kubernetes.io/config.mirror"
+FILE_SOURCE = "file"
+API_SERVER_SOURCE = "api"
+NAMESPACE_SYSTEM = "kube-system"
+# 2 * HighestUserDefinablePriority (pkg/scheduler/api/types.go).
+SYSTEM_CRITICAL_PRIORITY = 2 * 1_000_000_000
+DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS = 0
+
+QOS_GUARANTEED = "Guaranteed"
+QOS_BURSTABLE = "Burstable"
+QOS_BEST_EFFORT = "BestEffort"
+
+RESOURCE_CPU = "cpu"
+RESOURCE_MEMORY = "memory"
+RESOURCE_EPHEMERAL_STORAGE = "ephemeral-storage"
+
+ResourceList = dict[str, Quantity]
+
+
+class PodError(ValueError):
+    """A pod dict is not shaped like a Kubernetes pod."""
+
+
+@dataclass(frozen=True)
+class ContainerResources:
+    name: str
+    requests: ResourceList
+    limits: ResourceList
+
+
+@dataclass(frozen=True)
+class ParsedPod:
+    """What the eviction manager reads from a pod spec, parsed once."""
+
+    containers: tuple[ContainerResources, ...]
+    init_containers: tuple[ContainerResources, ...]
+    # (volume name, sizeLimit) of every emptyDir that sets a sizeLimit
+    empty_dir_limits: tuple[tuple[str, Quantity], ...] = ()
+    # True if any container or init container limits ephemeral-storage
+    has_ephemeral_limit: bool = False
+
+    @property
+    def needs_local_storage_check(self) -> bool:
+        return bool(self.empty_dir_limits) or self.has_ephemeral_limit
+
+
+def _meta(pod: Pod) -> dict[str, Any]:
+    meta = pod.get("metadata") or {}
+    if not isinstance(meta, dict):
+        raise PodError("pod.metadata must be an object")
+    return meta
+
+
+def pod_name(pod: Pod) -> str:
+    return str(_meta(pod).get("name", ""))
+
+
+def pod_namespace(pod: Pod) -> str:
+    return str(_meta(pod).get("namespace", ""))
+
+
+def pod_uid(pod: Pod) -> str:
+    return str(_meta(pod).get("uid", ""))
+
+
+def pod_annotations(pod: Pod) -> dict[str, str]:
+    annotations = _meta(pod).get("annotations") or {}
+    if not isinstance(annotations, dict):
+        raise PodError(f"pod {pod_name(pod)!r}: metadata.annotations must be an object")
+    return annotations
+
+
+def pod_spec(pod: Pod) -> dict[str, Any]:
+    spec = pod.get("spec") or {}
+    if not isinstance(spec, dict):
+        raise PodError(f"pod {pod_name(pod)!r}: spec must be an object")
+    return spec
+
+
+def pod_volumes(pod: Pod) -> list[dict[str, Any]]:
+    volumes = pod_spec(pod).get("volumes") or []
+    if not isinstance(volumes, list):
+        raise PodError(f"pod {pod_name(pod)!r}: spec.volumes must be a list")
+    return volumes
+
+
+@mirrors("k8s.io/kubernetes/pkg/kubelet/util/format.Pod")
+def format_pod(pod: Pod) -> str:
+    """``name_namespace(uid)``, the kubelet's log form of a pod."""
+    return f"{pod_name(pod)}_{pod_namespace(pod)}({pod_uid(pod)})"
+
+
+def format_pods(pods: list[Pod]) -> str:
+    return ", ".join(format_pod(p) for p in pods)
+
+
+def _resource_list(raw: Any, where: str) -> ResourceList:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise PodError(f"{where} must be an object")
+    result: ResourceList = {}
+    for name, text in raw.items():
+        try:
+            result[name] = parse_quantity(str(text))
+        except QuantityError as err:
+            raise PodError(f"{where}.{name}: {text!r}: {err}") from err
+    return result
+
+
+def _containers(pod: Pod, key: str) -> tuple[ContainerResources, ...]:
+    raw = pod_spec(pod).get(key) or []
+    if not isinstance(raw, list):
+        raise PodError(f"pod {pod_name(pod)!r}: spec.{key} must be a list")
+    out = []
+    for i, container in enumerate(raw):
+        if not isinstance(container, dict):
+            raise PodError(f"pod {pod_name(pod)!r}: spec.{key}[{i}] must be an object")
+        resources = container.get("resources") or {}
+        where = f"pod {pod_name(pod)!r}: spec.{key}[{i}].resources"
+        out.append(
+            ContainerResources(
+                name=str(container.get("name", "")),
+                requests=_resource_list(resources.get("requests"), where + ".requests"),
+                limits=_resource_list(resources.get("limits"), where + ".limits"),
+            )
+        )
+    return tuple(out)
+
+
+def _empty_dir_limits(pod: Pod) -> tuple[tuple[str, Quantity], ...]:
+    result = []
+    for i, volume in enumerate(pod_volumes(pod)):
+        empty_dir = volume.get("emptyDir") if isinstance(volume, dict) else None
+        if not isinstance(empty_dir, dict) or empty_dir.get("sizeLimit") is None:
+            continue
+        text = str(empty_dir["sizeLimit"])
+        try:
+            result.append((str(volume.get("name", "")), parse_quantity(text)))
+        except QuantityError as err:
+            where = f"pod {pod_name(pod)!r}: spec.volumes[{i}].emptyDir.sizeLimit"
+            raise PodError(f"{where}: {text!r}: {err}") from err
+    return tuple(result)
+
+
+_CACHE: dict[int, tuple[Pod, Any, ParsedPod]] = {}
+_CACHE_LIMIT = 50_000
+
+
+def parsed(pod: Pod) -> ParsedPod:
+    """Parsed container resources of ``pod``, cached by object identity."""
+    key = id(pod)
+    hit = _CACHE.get(key)
+    spec = pod.get("spec")
+    if hit is not None and hit[0] is pod and hit[1] is spec:
+        return hit[2]
+    containers = _containers(pod, "containers")
+    init_containers = _containers(pod, "initContainers")
+    result = ParsedPod(
+        containers,
+        init_containers,
+        _empty_dir_limits(pod),
+        any(RESOURCE_EPHEMERAL_STORAGE in c.limits for c in containers + init_containers),
+    )
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = (pod, spec, result)
+    return result
+
+
+@mirrors("k8s.io/kubernetes/pkg/scheduler/util.GetPodPriority")
+def get_pod_priority(pod: Pod) -> int:
+    priority = pod_spec(pod).get("priority")
+    if priority is None:
+        return DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise PodError(f"pod {pod_name(pod)!r}: spec.priority must be an integer")
+    return priority
+
+
+@mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCriticalPod")
+def is_critical_pod(pod: Pod) -> bool:
+    namespace = pod_namespace(pod)
+    if is_critical(namespace, pod_annotations(pod)):
+        return True
+    priority = pod_spec(pod).get("priority")
+    return priority is not None and is_critical_pod_based_on_priority(namespace, priority)
+
+
+@mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCritical")
+def is_critical(namespace: str, annotations: dict[str, str]) -> bool:
+    if namespace != NAMESPACE_SYSTEM:
+        return False
+    return annotations.get(CRITICAL_POD_ANNOTATION_KEY) == ""
+
+
+@mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCriticalPodBasedOnPriority")
+def is_critical_pod_based_on_priority(namespace: str, priority: int) -> bool:
+    return namespace == NAMESPACE_SYSTEM and priority >= SYSTEM_CRITICAL_PRIORITY
+
+
+@mirrors("k8s.io/kubernetes/pkg/kubelet/pod.IsStaticPod")
+def is_static_pod(pod: Pod) -> bool:
+    source = pod_annotations(pod).get(CONFIG_SOURCE_ANNOTATION_KEY)
+    return source is not None and source != API_SERVER_SOURCE
+
+
+@mirrors("k8s.io/kubernetes/pkg/apis/core/v1/helper/qos.GetPodQOS")
+def get_pod_qos(pod: Pod) -> str:
+    """Guaranteed, Burstable or BestEffort, from cpu and memory requests/limits."""
+    requests: dict[str, Quantity] = {}
+    limits: dict[str, Quantity] = {}
+    guaranteed = True
+    for container in parsed(pod).containers:
+        for name, quantity in container.requests.items():
+            if name in (RESOURCE_CPU, RESOURCE_MEMORY) and quantity.sign() > 0:
+                requests[name] = requests[name] + quantity if name in requests else quantity
+        found = set()
+        for name, quantity in container.limits.items():
+            if name in (RESOURCE_CPU, RESOURCE_MEMORY) and quantity.sign() > 0:
+                found.add(name)
+                limits[name] = limits[name] + quantity if name in limits else quantity
+        if not {RESOURCE_CPU, RESOURCE_MEMORY} <= found:
+            guaranteed = False
+    if not requests and not limits:
+        return QOS_BEST_EFFORT
+    if guaranteed:
+        for name, req in requests.items():
+            if name not in limits or limits[name].cmp(req) != 0:
+                guaranteed = False
+                break
+    if guaranteed and len(requests) == len(limits):
+        return QOS_GUARANTEED
+    return QOS_BURSTABLE
+
+
+@mirrors("k8s.io/kubernetes/pkg/api/v1/resource.PodRequestsAndLimits")
+def pod_requests_and_limits(pod: Pod) -> tuple[ResourceList, ResourceList]:
+    """Sum over containers, then the max with each init container."""
+    reqs: ResourceList = {}
+    limits: ResourceList = {}
+    info = parsed(pod)
+    for container in info.containers:
+        for target, source in ((reqs, container.requests), (limits, container.limits)):
+            for name, quantity in source.items():
+                if name in target:
+                    target[name].add(quantity)
+                else:
+                    target[name] = quantity.copy()
+    for container in info.init_containers:
+        for target, source in ((reqs, container.requests), (limits, container.limits)):
+            for name, quantity in source.items():
+                if name not in target or quantity.cmp(target[name]) > 0:
+                    target[name] = quantity.copy()
+    return reqs, limits

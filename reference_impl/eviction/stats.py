@@ -1,0 +1,188 @@
+"""Reading the Summary API (stats/v1alpha1) as JSON dicts.
+
+The kubelet decodes ``/stats/summary`` into Go structs; a malformed document
+fails there, before the eviction manager sees it.  :func:`validate_summary` is
+that decoding step for our JSON dicts: it raises :class:`SummaryError` naming the
+offending path.  The accessors used on the hot path assume a validated document
+(the simulator builds well-formed ones) and stay cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from typing import Any
+
+from reference_impl.eviction.types import PodStats, Summary
+
+SYSTEM_CONTAINER_PODS = "pods"
+
+_FS_FIELDS = ("availableBytes", "capacityBytes", "usedBytes", "inodesFree", "inodes", "inodesUsed")
+_MEM_FIELDS = (
+    "availableBytes",
+    "usageBytes",
+    "workingSetBytes",
+    "rssBytes",
+    "pageFaults",
+    "majorPageFaults",
+)
+_MAX_UINT64 = (1 << 64) - 1
+
+
+class SummaryError(ValueError):
+    """The Summary JSON is not a valid stats/v1alpha1 Summary."""
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_time(text: str) -> datetime:
+    """RFC 3339 time as metav1.Time accepts it (``Z`` or an offset)."""
+    try:
+        value = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError as err:
+        raise SummaryError(f"invalid RFC 3339 time {text!r}") from err
+    if value.tzinfo is None:
+        raise SummaryError(f"invalid RFC 3339 time {text!r}: no time zone")
+    return value.astimezone(UTC)
+
+
+def obs_time(obj: dict[str, Any]) -> datetime | None:
+    """The ``time`` field of a stats object; ``None`` is Go's zero time."""
+    raw = obj.get("time")
+    if raw is None:
+        return None
+    value = parse_time(raw)
+    # Go's zero time marshals as 0001-01-01T00:00:00Z; treat it as absent.
+    return None if value.year == 1 else value
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- validation -------------------------------------------------------------
+
+
+def _expect_object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SummaryError(f"{where}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def _expect_list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SummaryError(f"{where}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _check_uints(obj: dict[str, Any], fields: tuple[str, ...], where: str) -> None:
+    for name in fields:
+        value = obj.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SummaryError(
+                f"{where}.{name}: expected an unsigned integer, got {type(value).__name__} "
+                f"{value!r}"
+            )
+        if not 0 <= value <= _MAX_UINT64:
+            raise SummaryError(f"{where}.{name}: {value} is out of range for uint64")
+
+
+def _check_time(obj: dict[str, Any], where: str) -> None:
+    raw = obj.get("time")
+    if raw is None:
+        return
+    if not isinstance(raw, str):
+        raise SummaryError(f"{where}.time: expected an RFC 3339 string, got {raw!r}")
+    try:
+        parse_time(raw)
+    except SummaryError as err:
+        raise SummaryError(f"{where}.time: {err}") from None
+
+
+def _check_fs(value: Any, where: str) -> None:
+    if value is None:
+        return
+    obj = _expect_object(value, where)
+    _check_time(obj, where)
+    _check_uints(obj, _FS_FIELDS, where)
+
+
+def _check_memory(value: Any, where: str) -> None:
+    if value is None:
+        return
+    obj = _expect_object(value, where)
+    _check_time(obj, where)
+    _check_uints(obj, _MEM_FIELDS, where)
+
+
+def _check_container(value: Any, where: str) -> None:
+    obj = _expect_object(value, where)
+    name = obj.get("name", "")
+    if not isinstance(name, str):
+        raise SummaryError(f"{where}.name: expected a string, got {name!r}")
+    _check_memory(obj.get("memory"), f"{where}.memory")
+    _check_fs(obj.get("rootfs"), f"{where}.rootfs")
+    _check_fs(obj.get("logs"), f"{where}.logs")
+
+
+def _or_empty(obj: dict[str, Any], key: str) -> Any:
+    """A missing or null list is empty (Go decodes it to a nil slice)."""
+    value = obj.get(key)
+    return [] if value is None else value
+
+
+def validate_summary(summary: Any) -> Summary:
+    """Check ``summary`` is a Summary document; return it unchanged or raise."""
+    doc = _expect_object(summary, "summary")
+    if "node" not in doc or doc["node"] is None:
+        raise SummaryError("summary: missing required field 'node'")
+    node = _expect_object(doc["node"], "summary.node")
+    for i, container in enumerate(
+        _expect_list(_or_empty(node, "systemContainers"), "summary.node.systemContainers")
+    ):
+        _check_container(container, f"summary.node.systemContainers[{i}]")
+    _check_memory(node.get("memory"), "summary.node.memory")
+    _check_fs(node.get("fs"), "summary.node.fs")
+    runtime = node.get("runtime")
+    if runtime is not None:
+        _check_fs(
+            _expect_object(runtime, "summary.node.runtime").get("imageFs"),
+            "summary.node.runtime.imageFs",
+        )
+    rlimit = node.get("rlimit")
+    if rlimit is not None:
+        obj = _expect_object(rlimit, "summary.node.rlimit")
+        _check_time(obj, "summary.node.rlimit")
+        for name in ("maxpid", "curproc"):
+            value = obj.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise SummaryError(
+                    f"summary.node.rlimit.{name}: expected an integer, got {value!r}"
+                )
+    for i, pod in enumerate(_expect_list(_or_empty(doc, "pods"), "summary.pods")):
+        where = f"summary.pods[{i}]"
+        obj = _expect_object(pod, where)
+        ref = _expect_object(obj.get("podRef"), f"{where}.podRef") if "podRef" in obj else {}
+        for name in ("name", "namespace", "uid"):
+            if not isinstance(ref.get(name, ""), str):
+                raise SummaryError(f"{where}.podRef.{name}: expected a string")
+        for j, container in enumerate(
+            _expect_list(_or_empty(obj, "containers"), f"{where}.containers")
+        ):
+            _check_container(container, f"{where}.containers[{j}]")
+        for j, volume in enumerate(_expect_list(_or_empty(obj, "volume"), f"{where}.volume")):
+            _check_fs(volume, f"{where}.volume[{j}]")
+        _check_fs(obj.get("ephemeral-storage"), f"{where}.ephemeral-storage")
+    return doc
+
+
+# -- accessors ---------------------------------------------------------------
+
+
+def pod_stats_uid(stats: PodStats) -> str:
+    return str((stats.get("podRef") or {}).get("uid", ""))
+
+
+def pod_stats_list(summary: Summary) -> list[PodStats]:
+    return summary.get("pods") or []
