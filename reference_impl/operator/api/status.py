@@ -1,0 +1,223 @@
+"""Mirror of pkg/apis/etcd/v1beta2/status.go: phase, conditions, members, versions."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reference_impl.mirrors import mirrors
+
+_PKG = "github.com/coreos/etcd-operator/pkg/apis/etcd/v1beta2"
+
+PHASE_NONE = ""
+PHASE_CREATING = "Creating"
+PHASE_RUNNING = "Running"
+PHASE_FAILED = "Failed"
+
+CONDITION_AVAILABLE = "Available"
+CONDITION_RECOVERING = "Recovering"
+CONDITION_SCALING = "Scaling"
+CONDITION_UPGRADING = "Upgrading"
+
+
+def _wall_clock() -> float:
+    import time
+
+    return time.time()
+
+
+# Go stamps conditions with time.Now(); the mirror lets the world inject its clock so that
+# fake-world statuses are reproducible.
+now_func: Callable[[], float] = _wall_clock
+
+
+@dataclass
+class ClusterCondition:
+    type: str
+    status: str
+    last_update_time: float = 0.0
+    last_transition_time: float = 0.0
+    reason: str = ""
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+        }
+
+
+@dataclass
+class MembersStatus:
+    ready: list[str] = field(default_factory=list)
+    unready: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClusterStatus:
+    phase: str = PHASE_NONE
+    reason: str = ""
+    control_paused: bool = False
+    conditions: list[ClusterCondition] = field(default_factory=list)
+    size: int = 0
+    service_name: str = ""
+    client_port: int = 0
+    members: MembersStatus = field(default_factory=MembersStatus)
+    current_version: str = ""
+    target_version: str = ""
+
+    def deepcopy(self) -> ClusterStatus:
+        return ClusterStatus(
+            self.phase,
+            self.reason,
+            self.control_paused,
+            [copy.copy(c) for c in self.conditions],
+            self.size,
+            self.service_name,
+            self.client_port,
+            MembersStatus(list(self.members.ready), list(self.members.unready)),
+            self.current_version,
+            self.target_version,
+        )
+
+    def comparable(self) -> tuple[Any, ...]:
+        """What reflect.DeepEqual compares, minus condition timestamps (see updateCRStatus)."""
+        return (
+            self.phase,
+            self.reason,
+            self.control_paused,
+            tuple((c.type, c.status, c.reason, c.message) for c in self.conditions),
+            self.size,
+            self.service_name,
+            self.client_port,
+            tuple(self.members.ready),
+            tuple(self.members.unready),
+            self.current_version,
+            self.target_version,
+        )
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).IsFailed")
+    def is_failed(self) -> bool:
+        return self.phase == PHASE_FAILED
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetPhase")
+    def set_phase(self, p: str) -> None:
+        self.phase = p
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).PauseControl")
+    def pause_control(self) -> None:
+        self.control_paused = True
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).Control")
+    def control(self) -> None:
+        self.control_paused = False
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).UpgradeVersionTo")
+    def upgrade_version_to(self, v: str) -> None:
+        self.target_version = v
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetVersion")
+    def set_version(self, v: str) -> None:
+        self.target_version = ""
+        self.current_version = v
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetReason")
+    def set_reason(self, r: str) -> None:
+        self.reason = r
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingUpCondition")
+    def set_scaling_up_condition(self, frm: int, to: int) -> None:
+        self._set_condition(
+            new_cluster_condition(CONDITION_SCALING, "True", "Scaling up", scaling_msg(frm, to))
+        )
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingDownCondition")
+    def set_scaling_down_condition(self, frm: int, to: int) -> None:
+        self._set_condition(
+            new_cluster_condition(CONDITION_SCALING, "True", "Scaling down", scaling_msg(frm, to))
+        )
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetRecoveringCondition")
+    def set_recovering_condition(self) -> None:
+        # v0.9.4 never calls this (disaster recovery from backup was removed); kept for reading.
+        self._set_condition(
+            new_cluster_condition(
+                CONDITION_RECOVERING,
+                "True",
+                "Disaster recovery",
+                "Majority is down. Recovering from backup",
+            )
+        )
+        self.clear_condition(CONDITION_AVAILABLE)
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetUpgradingCondition")
+    def set_upgrading_condition(self, to: str) -> None:
+        self._set_condition(
+            new_cluster_condition(
+                CONDITION_UPGRADING, "True", "Cluster upgrading", "upgrading to " + to
+            )
+        )
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).SetReadyCondition")
+    def set_ready_condition(self) -> None:
+        self._set_condition(
+            new_cluster_condition(CONDITION_AVAILABLE, "True", "Cluster available", "")
+        )
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).ClearCondition")
+    def clear_condition(self, t: str) -> None:
+        pos, _ = get_cluster_condition(self, t)
+        if pos == -1:
+            return
+        del self.conditions[pos]
+
+    @mirrors(f"(*{_PKG}.ClusterStatus).setClusterCondition")
+    def _set_condition(self, c: ClusterCondition) -> None:
+        pos, cp = get_cluster_condition(self, c.type)
+        # An unchanged condition keeps its old timestamps: only content changes count.
+        if cp is not None and (cp.status, cp.reason, cp.message) == (c.status, c.reason, c.message):
+            return
+        if cp is not None:
+            self.conditions[pos] = c
+        else:
+            self.conditions.append(c)
+
+    def condition_types(self) -> list[str]:
+        return [c.type for c in self.conditions]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "reason": self.reason,
+            "controlPaused": self.control_paused,
+            "conditions": [c.to_dict() for c in self.conditions],
+            "size": self.size,
+            "members": {"ready": list(self.members.ready), "unready": list(self.members.unready)},
+            "currentVersion": self.current_version,
+            "targetVersion": self.target_version,
+        }
+
+
+@mirrors(f"{_PKG}.getClusterCondition")
+def get_cluster_condition(status: ClusterStatus, t: str) -> tuple[int, ClusterCondition | None]:
+    for i, c in enumerate(status.conditions):
+        if c.type == t:
+            return i, c
+    return -1, None
+
+
+@mirrors(f"{_PKG}.newClusterCondition")
+def new_cluster_condition(
+    cond_type: str, status: str, reason: str, message: str
+) -> ClusterCondition:
+    now = now_func()
+    return ClusterCondition(cond_type, status, now, now, reason, message)
+
+
+@mirrors(f"{_PKG}.scalingMsg")
+def scaling_msg(frm: int, to: int) -> str:
+    return f"Current cluster size: {frm}, desired cluster size: {to}"

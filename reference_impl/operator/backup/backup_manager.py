@@ -1,0 +1,99 @@
+"""Mirror of pkg/backup/backup_manager.go: take a snapshot from the most advanced member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from reference_impl.mirrors import mirrors
+from reference_impl.operator.backup.writer import Writer
+from reference_impl.operator.etcdutil.client import EtcdError, TLSConfig
+
+_PKG = "github.com/coreos/etcd-operator/pkg/backup"
+
+# A snapshot-capable client: the EtcdClient protocol plus revision/status/snapshot.
+SnapshotClientFactory = Callable[[list[str], TLSConfig | None], Any]
+
+
+@mirrors(f"{_PKG}.BackupManager")
+class BackupManager:
+    def __init__(
+        self,
+        writer: Writer,
+        tls: TLSConfig | None,
+        endpoints: list[str],
+        namespace: str,
+        new_client: SnapshotClientFactory,
+        now: Callable[[], float],
+    ) -> None:
+        self.bw = writer
+        self.etcd_tls_config = tls
+        self.endpoints = endpoints
+        self.namespace = namespace
+        self.new_client = new_client
+        self.now = now
+
+    @mirrors(f"(*{_PKG}.BackupManager).SaveSnap")
+    def save_snap(self, path: str, is_periodic: bool) -> tuple[int, str, float]:
+        """Write a snapshot; return (revision, etcd version, time)."""
+        now = self.now()
+        try:
+            cli, rev = self.etcd_client_with_max_revision()
+        except EtcdError as err:
+            raise EtcdError(f"create etcd client failed: {err}") from err
+        try:
+            version = cli.status_version()
+            data = cli.snapshot()
+        finally:
+            cli.close()
+        if is_periodic:
+            # Periodic backups keep history: revision and UTC time in the name.
+            stamp = dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y-%m-%d-%H:%M:%S")
+            path = f"{path}_v{rev}_{stamp}"
+        try:
+            self.bw.write(path, data)
+        except OSError as err:
+            raise EtcdError(f"failed to write snapshot ({err})") from err
+        return rev, version, now
+
+    @mirrors(f"(*{_PKG}.BackupManager).EnsureMaxBackup")
+    def ensure_max_backup(self, base_path: str, max_count: int) -> None:
+        saved = sorted(self.bw.list(base_path), reverse=True)
+        # Names embed the revision and time, so reverse lexical order is newest first.
+        for snapshot_path in saved[max_count:]:
+            self.bw.delete(snapshot_path)
+
+    @mirrors(f"(*{_PKG}.BackupManager).etcdClientWithMaxRevision")
+    def etcd_client_with_max_revision(self) -> tuple[Any, int]:
+        return get_client_with_max_rev(self.endpoints, self.etcd_tls_config, self.new_client)
+
+
+@mirrors(f"{_PKG}.getClientWithMaxRev")
+def get_client_with_max_rev(
+    endpoints: list[str], tc: TLSConfig | None, new_client: SnapshotClientFactory
+) -> tuple[Any, int]:
+    """Ask every endpoint for its revision and keep the client of the highest: a lagging
+    member would produce a snapshot missing the latest writes."""
+    best: Any = None
+    max_rev = 0
+    errors: list[str] = []
+    for ep in endpoints:
+        try:
+            cli = new_client([ep], tc)
+        except EtcdError as err:
+            errors.append(f"failed to create etcd client for endpoint ({ep}): {err}")
+            continue
+        rev = cli.revision()
+        if rev > max_rev:
+            if best is not None:
+                best.close()
+            best, max_rev = cli, rev
+        else:
+            cli.close()
+    if best is None:
+        raise EtcdError(
+            "could not create an etcd client for the max revision purpose from "
+            f"given endpoints ({endpoints}): {'; '.join(errors)}"
+        )
+    return best, max_rev

@@ -1,0 +1,96 @@
+"""Mirror of pkg/backup/writer: where snapshots are written.
+
+``Writer`` is the interface; :class:`LocalDirWriter` is a working backend (a directory
+tree, paths are relative file names).  v0.9.4 ships S3 (any S3-compatible endpoint, via
+``s3.endpoint`` and ``forcePathStyle``), ABS (Azure Blob) and GCS writers; they are
+extension points here (:class:`ExtensionPointWriter`) because they need cloud SDKs and
+credentials, not because the operator lacked them.  Alibaba OSS is listed too, but fairly:
+it is *not* in v0.9.4; it was added on etcd-operator's master after the release (PR #2065).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from reference_impl.mirrors import mirrors
+
+_PKG = "github.com/coreos/etcd-operator/pkg/backup/writer"
+
+
+@mirrors(f"{_PKG}.Writer")
+class Writer(Protocol):
+    def write(self, path: str, data: bytes) -> int: ...
+
+    def list(self, base_path: str) -> list[str]: ...
+
+    def delete(self, path: str) -> None: ...
+
+
+class LocalDirWriter:
+    """A directory as a bucket.  Not upstream: the teaching backend."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _file(self, path: str) -> Path:
+        p = (self.root / path).resolve()
+        if self.root.resolve() not in p.parents and p != self.root.resolve():
+            raise ValueError(f"path escapes the backup directory: {path}")
+        return p
+
+    def write(self, path: str, data: bytes) -> int:
+        f = self._file(path)
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_suffix(f.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(f)  # a reader never sees half a snapshot
+        return len(data)
+
+    def list(self, base_path: str) -> list[str]:
+        # Like the S3 writer: every object whose key starts with base_path.
+        out = []
+        for f in self.root.rglob("*"):
+            rel = f.relative_to(self.root).as_posix()
+            if f.is_file() and rel.startswith(base_path) and not rel.endswith(".tmp"):
+                out.append(rel)
+        return sorted(out)
+
+    def delete(self, path: str) -> None:
+        self._file(path).unlink()
+
+
+class ExtensionPointWriter:
+    """S3 / ABS / GCS: what upstream does, and where a real backend would plug in."""
+
+    _V094 = "supported by etcd-operator v0.9.4"
+    UPSTREAM: ClassVar[dict[str, str]] = {
+        "S3": f"{_V094}, s3_writer.go: PutObject to bucket/key parsed from spec.s3.path; "
+        "credentials and config files from the Secret named by spec.s3.awsSecret",
+        "ABS": f"{_V094}, abs_writer.go: block blob upload to container/blob from "
+        "spec.abs.path; storage account and key from spec.abs.absSecret",
+        "GCS": f"{_V094}, gcs_writer.go: object write to bucket/object from spec.gcs.path; "
+        "access token or credentials.json from spec.gcs.gcpSecret",
+        "OSS": "not in v0.9.4 (added after the release, PR #2065): object write to an "
+        "Alibaba Cloud OSS bucket with credentials from a Secret",
+    }
+
+    def __init__(self, storage_type: str) -> None:
+        self.storage_type = storage_type
+
+    def _unsupported(self) -> NotImplementedError:
+        return NotImplementedError(
+            f"{self.storage_type} storage: {self.UPSTREAM[self.storage_type]}; "
+            "not implemented in this reference; "
+            "implement the Writer protocol to add it"
+        )
+
+    def write(self, path: str, data: bytes) -> int:
+        raise self._unsupported()
+
+    def list(self, base_path: str) -> list[str]:
+        raise self._unsupported()
+
+    def delete(self, path: str) -> None:
+        raise self._unsupported()

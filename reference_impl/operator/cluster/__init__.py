@@ -1,0 +1,1 @@
+"""Mirror of pkg/cluster: one EtcdCluster's lifecycle and reconcile loop."""

@@ -1,0 +1,77 @@
+"""Mirror of pkg/cluster/member.go: members from etcd, from pods, and new member names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reference_impl.mirrors import mirrors
+from reference_impl.operator.cluster.error import new_fatal_error, wrap
+from reference_impl.operator.etcdutil.client import EtcdMemberInfo
+from reference_impl.operator.etcdutil.etcdutil import list_members
+from reference_impl.operator.etcdutil.member import (
+    Member,
+    MemberSet,
+    member_name_from_peer_url,
+)
+from reference_impl.operator.k8sutil.k8sutil import unique_member_name
+from reference_impl.operator.kube import Pod
+
+if TYPE_CHECKING:
+    from reference_impl.operator.cluster.cluster import Cluster
+
+_PKG = "github.com/coreos/etcd-operator/pkg/cluster"
+
+
+class MemberMixin:
+    @mirrors(f"(*{_PKG}.Cluster).updateMembers")
+    def update_members(self: Cluster, known: MemberSet) -> None:
+        """Rebuild ``members`` from etcd's own membership list, asked through ``known``."""
+        resp = list_members(self.config.new_etcd_client, known.client_urls(), self.tls_config)
+        members = MemberSet()
+        for m in resp:
+            try:
+                name = get_member_name(m, self.cluster.name)
+            except Exception as err:
+                raise wrap(err, "get member name failed") from None
+            members.add(
+                Member(
+                    name=name,
+                    namespace=self.cluster.namespace,
+                    id=m.id,
+                    secure_peer=self.is_secure_peer(),
+                    secure_client=self.is_secure_client(),
+                )
+            )
+        self.members = members
+
+    @mirrors(f"(*{_PKG}.Cluster).newMember")
+    def new_member(self: Cluster) -> Member:
+        name = unique_member_name(self.cluster.name, self.config.rng)
+        return Member(
+            name=name,
+            namespace=self.cluster.namespace,
+            secure_peer=self.is_secure_peer(),
+            secure_client=self.is_secure_client(),
+        )
+
+
+@mirrors(f"{_PKG}.podsToMemberSet")
+def pods_to_member_set(pods: list[Pod], sc: bool) -> MemberSet:
+    # A member from a pod has no ID (0) and no peer TLS flag: only names matter to the
+    # comparisons it is used for.
+    members = MemberSet()
+    for pod in pods:
+        md = pod["metadata"]
+        members.add(Member(name=md["name"], namespace=md.get("namespace", ""), secure_client=sc))
+    return members
+
+
+@mirrors(f"{_PKG}.getMemberName")
+def get_member_name(m: EtcdMemberInfo, cluster_name: str) -> str:
+    try:
+        return member_name_from_peer_url(m.peer_urls[0])
+    except (ValueError, IndexError) as err:
+        purl = m.peer_urls[0] if m.peer_urls else ""
+        # A peer URL the operator cannot map back to a pod means its bookkeeping is broken
+        # beyond repair: fatal, the cluster goes Failed.
+        raise new_fatal_error(f"invalid member peerURL ({purl}): {err}") from None

@@ -1,0 +1,1 @@
+"""Mirror of pkg/util/etcdutil: members, member sets, and membership calls."""

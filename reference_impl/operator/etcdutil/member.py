@@ -1,0 +1,169 @@
+"""Mirror of pkg/util/etcdutil/member.go: an etcd member and a set of them by name.
+
+Go's ``MemberSet`` is a ``map[string]*Member``; ranging over a Go map visits keys in a random
+order, so ``PickOne`` returns an *arbitrary* member and ``ClientURLs``/``PeerURLPairs`` come out
+in random order.  The mirror is deterministic instead: every iteration is in **sorted member
+name order**, so ``pick_one`` returns the member with the smallest name.  Any member is a valid
+answer upstream; tests compare sets, or check that the pick is *a* member of the set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from reference_impl.mirrors import mirrors
+
+_PKG = "github.com/coreos/etcd-operator/pkg/util/etcdutil"
+
+
+@dataclass
+class Member:
+    name: str
+    namespace: str = ""
+    # 0 means "not known yet": a member built from a pod list has no etcd ID until the
+    # membership API is asked.
+    id: int = 0
+    secure_peer: bool = False
+    secure_client: bool = False
+
+    @mirrors(f"(*{_PKG}.Member).Addr")
+    def addr(self) -> str:
+        # The pod's DNS name under the headless peer service named after the cluster.
+        return f"{self.name}.{cluster_name_from_member_name(self.name)}.{self.namespace}.svc"
+
+    @mirrors(f"(*{_PKG}.Member).ClientURL")
+    def client_url(self) -> str:
+        return f"{self._client_scheme()}://{self.addr()}:2379"
+
+    @mirrors(f"(*{_PKG}.Member).clientScheme")
+    def _client_scheme(self) -> str:
+        return "https" if self.secure_client else "http"
+
+    @mirrors(f"(*{_PKG}.Member).peerScheme")
+    def _peer_scheme(self) -> str:
+        return "https" if self.secure_peer else "http"
+
+    @mirrors(f"(*{_PKG}.Member).ListenClientURL")
+    def listen_client_url(self) -> str:
+        return f"{self._client_scheme()}://0.0.0.0:2379"
+
+    @mirrors(f"(*{_PKG}.Member).ListenPeerURL")
+    def listen_peer_url(self) -> str:
+        return f"{self._peer_scheme()}://0.0.0.0:2380"
+
+    @mirrors(f"(*{_PKG}.Member).PeerURL")
+    def peer_url(self) -> str:
+        return f"{self._peer_scheme()}://{self.addr()}:2380"
+
+
+class MemberSet:
+    """Members keyed by name.  Iteration is in sorted name order (see the module docstring)."""
+
+    __slots__ = ("_m",)
+
+    def __init__(self) -> None:
+        self._m: dict[str, Member] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._m
+
+    def __getitem__(self, name: str) -> Member:
+        return self._m[name]
+
+    def __iter__(self) -> Iterator[Member]:
+        for n in sorted(self._m):
+            yield self._m[n]
+
+    def __len__(self) -> int:
+        return len(self._m)
+
+    def names(self) -> list[str]:
+        return sorted(self._m)
+
+    def copy(self) -> MemberSet:
+        out = MemberSet()
+        out._m = dict(self._m)
+        return out
+
+    @mirrors(f"({_PKG}.MemberSet).Diff")
+    def diff(self, other: MemberSet) -> MemberSet:
+        """The members of ``self`` whose names are not in ``other``."""
+        out = MemberSet()
+        out._m = {n: m for n, m in self._m.items() if n not in other._m}
+        return out
+
+    @mirrors(f"({_PKG}.MemberSet).IsEqual")
+    def is_equal(self, other: MemberSet) -> bool:
+        # Equality is by name only: IDs and TLS flags are ignored.
+        if self.size() != other.size():
+            return False
+        return all(n in other._m for n in self._m)
+
+    @mirrors(f"({_PKG}.MemberSet).Size")
+    def size(self) -> int:
+        return len(self._m)
+
+    @mirrors(f"({_PKG}.MemberSet).String")
+    def __str__(self) -> str:
+        return ",".join(self.names())
+
+    def __repr__(self) -> str:
+        return f"MemberSet({self})"
+
+    @mirrors(f"({_PKG}.MemberSet).PickOne")
+    def pick_one(self) -> Member:
+        """An arbitrary member upstream; here the one with the smallest name."""
+        if not self._m:
+            # Go panics with "empty"; a panic is a programming error, not a returned error.
+            raise RuntimeError("empty")
+        return self._m[min(self._m)]
+
+    @mirrors(f"({_PKG}.MemberSet).PeerURLPairs")
+    def peer_url_pairs(self) -> list[str]:
+        return [f"{m.name}={m.peer_url()}" for m in self]
+
+    @mirrors(f"({_PKG}.MemberSet).Add")
+    def add(self, m: Member) -> None:
+        self._m[m.name] = m
+
+    @mirrors(f"({_PKG}.MemberSet).Remove")
+    def remove(self, name: str) -> None:
+        self._m.pop(name, None)
+
+    @mirrors(f"({_PKG}.MemberSet).ClientURLs")
+    def client_urls(self) -> list[str]:
+        return [m.client_url() for m in self]
+
+
+@mirrors(f"{_PKG}.NewMemberSet")
+def new_member_set(*ms: Member) -> MemberSet:
+    res = MemberSet()
+    for m in ms:
+        res.add(m)
+    return res
+
+
+# scheme://host[:port] and nothing else; the Go code validates by hand because url.Parse
+# accepts almost anything.
+_VALID_PEER_URL = re.compile(r"^\w+://[\w.\-]+(:\d+)?$")
+
+
+@mirrors(f"{_PKG}.MemberNameFromPeerURL")
+def member_name_from_peer_url(pu: str) -> str:
+    """The member name is the first DNS label of the peer URL's host.  Raises ValueError."""
+    # fullmatch, not match: Go's `$` does not accept a trailing newline, Python's does.
+    if not _VALID_PEER_URL.fullmatch(pu):
+        raise ValueError("invalid PeerURL format")
+    host = urlsplit(pu).netloc
+    return host.split(":")[0].split(".")[0]
+
+
+@mirrors(f"{_PKG}.clusterNameFromMemberName")
+def cluster_name_from_member_name(mn: str) -> str:
+    i = mn.rfind("-")
+    if i == -1:
+        raise RuntimeError(f"unexpected member name: {mn}")
+    return mn[:i]

@@ -1,0 +1,1 @@
+"""Mirror of pkg/util/k8sutil: pod manifests, names, labels, readiness."""
