@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from reference_impl.eviction.api import GoPanic
 from reference_impl.eviction.explain import ExplainError, explain, load_pods, load_summary, render
 from reference_impl.eviction.kubeletconfig import KubeletConfigError, load_eviction_settings
 from reference_impl.eviction.scenario import ScenarioError, load_scenario
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ExplainError, KubeletConfigError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except GoPanic as err:
+        print(f"a release-1.10 kubelet would crash on this input: {err}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

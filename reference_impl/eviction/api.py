@@ -45,6 +45,17 @@ OP_FOR_SIGNAL: dict[str, str] = {
 
 _F32 = struct.Struct("<f")
 
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+
+
+class GoPanic(RuntimeError):
+    """Input on which the 1.10 Go code panics (and the kubelet process dies).
+
+    The mirror refuses the same input instead of inventing a behaviour; the message
+    starts with Go's own panic text.
+    """
+
 
 def float32(value: float) -> float:
     """Round a Python float to the nearest IEEE single, as Go's float32() does."""
@@ -148,5 +159,11 @@ def get_threshold_quantity(value: ThresholdValue, capacity: Quantity | None) -> 
     product = float(capacity.value()) * value.percentage
     if product != product or product in (float("inf"), float("-inf")):
         # int64() of NaN/Inf on amd64 yields the "integer indefinite" value.
-        return new_quantity(-(1 << 63), BINARY_SI)
-    return new_quantity(int(product), BINARY_SI)
+        return new_quantity(INT64_MIN, BINARY_SI)
+    truncated = int(product)
+    if not INT64_MIN <= truncated <= INT64_MAX:
+        # So does any finite value outside int64 (CVTTSD2SQ on amd64): 100.0% of a capacity
+        # of 2**63-1 bytes is float64 2**63, which becomes -2**63 -- a threshold never met.
+        # Found by the differential run against the real code (differential/known.py).
+        return new_quantity(INT64_MIN, BINARY_SI)
+    return new_quantity(truncated, BINARY_SI)

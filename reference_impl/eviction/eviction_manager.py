@@ -16,11 +16,17 @@ from typing import Any
 from reference_impl import features
 from reference_impl.clock import Clock
 from reference_impl.eviction import helpers as h
-from reference_impl.eviction.api import SIGNAL_MEMORY_AVAILABLE, Threshold, get_threshold_quantity
+from reference_impl.eviction.api import (
+    SIGNAL_MEMORY_AVAILABLE,
+    GoPanic,
+    Threshold,
+    get_threshold_quantity,
+)
 from reference_impl.eviction.gosort import go_sort
 from reference_impl.eviction.pods import (
     QOS_BEST_EFFORT,
     RESOURCE_EPHEMERAL_STORAGE,
+    format_pod,
     get_pod_qos,
     is_critical_pod,
     is_static_pod,
@@ -417,12 +423,14 @@ class Manager:
         stats_func = h.cached_stats_func(summary.get("pods") or [])
         evicted = []
         for pod in pods:
-            # Shortcut (no behaviour change): a pod without an emptyDir sizeLimit
-            # or an ephemeral-storage limit can fail none of the three checks.
-            if not parsed(pod).needs_local_storage_check:
-                continue
             pod_stats, found = stats_func(pod)
             if not found or pod_stats is None:
+                continue
+            # Shortcut: a pod without an emptyDir sizeLimit or an ephemeral-storage limit
+            # can fail none of the three checks -- but Go still dereferences each of its
+            # volumes' usedBytes on the way, so that crash is kept.
+            if not parsed(pod).needs_local_storage_check:
+                _volume_used_bytes(pod_stats, pod)
                 continue
             if (
                 self.empty_dir_limit_eviction(pod_stats, pod)
@@ -434,15 +442,10 @@ class Manager:
 
     @mirrors(f"{_MGR}.emptyDirLimitEviction")
     def empty_dir_limit_eviction(self, pod_stats: PodStats, pod: Pod) -> bool:
+        used_by_volume = _volume_used_bytes(pod_stats, pod)
         limits = parsed(pod).empty_dir_limits
         if not limits:
             return False
-        used_by_volume: dict[str, Quantity] = {}
-        for volume in pod_stats.get("volume") or []:
-            # Go dereferences UsedBytes unconditionally; a missing value is 0 here.
-            used_by_volume[volume.get("name", "")] = new_quantity(
-                h._int64(volume.get("usedBytes") or 0), BINARY_SI
-            )
         for name, size in limits:
             used = used_by_volume.get(name)
             if used is not None and size.sign() == 1 and used.cmp(size) > 0:
@@ -641,3 +644,25 @@ class MonitorLoop:
 
 
 __all__ = ["Manager", "MonitorLoop", "new_manager", "start_memory_threshold_notifier"]
+
+
+def _volume_used_bytes(pod_stats: PodStats, pod: Pod) -> dict[str, Quantity]:
+    """Used bytes per volume name, as emptyDirLimitEviction builds them first.
+
+    Go dereferences UsedBytes for every volume, before it looks at any limit: a volume
+    reported without usedBytes crashes the 1.10 kubelet (nil pointer), even for a pod
+    with no emptyDir limit.  The mirror refuses the same input (found by the
+    differential run against the real code).
+    """
+    used_by_volume: dict[str, Quantity] = {}
+    for volume in pod_stats.get("volume") or []:
+        if volume.get("usedBytes") is None:
+            raise GoPanic(
+                "panic: runtime error: invalid memory address or nil pointer dereference "
+                f"(emptyDirLimitEviction: volume {volume.get('name', '')!r} of pod "
+                f"{format_pod(pod)} has no usedBytes)"
+            )
+        used_by_volume[volume.get("name", "")] = new_quantity(
+            h._int64(volume["usedBytes"]), BINARY_SI
+        )
+    return used_by_volume
