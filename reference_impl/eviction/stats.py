@@ -10,6 +10,7 @@ offending path.  The accessors used on the hot path assume a validated document
 from __future__ import annotations
 
 import functools
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,16 +34,71 @@ class SummaryError(ValueError):
     """The Summary JSON is not a valid stats/v1alpha1 Summary."""
 
 
+class GoTime(datetime):
+    """A UTC datetime that keeps Go's nanoseconds.
+
+    metav1.Time parses RFC 3339 with nanosecond precision; Python's datetime stops at
+    microseconds.  Two stats timestamps 100 ns apart are different times to the 1.10
+    kubelet (thresholdsUpdatedStats keeps the threshold), so the sub-microsecond part
+    is carried here and takes part in comparisons.  Found by the differential run.
+    """
+
+    nanosecond: int = 0  # 0..999, below the microseconds (class default survives copies)
+
+    def _key(self) -> tuple[datetime, int]:
+        return (datetime.__new__(datetime, *self.timetuple()[:6], self.microsecond, UTC),
+                self.nanosecond)  # fmt: skip
+
+    @staticmethod
+    def _other(other: object) -> tuple[datetime, int] | None:
+        if isinstance(other, GoTime):
+            return other._key()
+        if isinstance(other, datetime):
+            return (other.astimezone(UTC), 0)
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() == key
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: object) -> bool:
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() < key
+
+    def __le__(self, other: object) -> bool:
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() <= key
+
+    def __gt__(self, other: object) -> bool:
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() > key
+
+    def __ge__(self, other: object) -> bool:
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() >= key
+
+
+_FRACTION = re.compile(r"\.(\d+)")
+
+
 @functools.lru_cache(maxsize=1024)
 def parse_time(text: str) -> datetime:
-    """RFC 3339 time as metav1.Time accepts it (``Z`` or an offset)."""
+    """RFC 3339 time as metav1.Time accepts it (``Z`` or an offset), to the nanosecond."""
     try:
         value = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError as err:
         raise SummaryError(f"invalid RFC 3339 time {text!r}") from err
     if value.tzinfo is None:
         raise SummaryError(f"invalid RFC 3339 time {text!r}: no time zone")
-    return value.astimezone(UTC)
+    value = value.astimezone(UTC)
+    fraction = _FRACTION.search(text)
+    nanos = int(fraction.group(1)[6:9].ljust(3, "0")) if fraction else 0
+    result = GoTime(*value.timetuple()[:6], value.microsecond, UTC)
+    result.nanosecond = nanos
+    return result
 
 
 def obs_time(obj: dict[str, Any]) -> datetime | None:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from differential import generate, pyrunner
 from differential.branches import ALL_BRANCHES, scenario_branches
 from differential.compare import compare
-from differential.known import KNOWN_BUGS, explain
+from differential.known import FIXED_BUGS, explain
 from differential.run import run_differential
 from differential.shrink import shrink
 
@@ -207,15 +207,14 @@ def test_volume_stats_without_used_bytes(go_harness, python_mirror):
 
     With LocalStorageCapacityIsolation on (the 1.10 default) and no thresholds at all, a
     Summary whose volume stats lack ``usedBytes`` makes the real code panic — in the
-    kubelet that kills the process. The mirror treats the missing figure as 0 and carries
-    on; it should raise instead (reported to the mirror's author).
+    kubelet that kills the process. The mirror first read the missing figure as 0 and
+    carried on; it now refuses the input with Go's panic text (GoPanic).
     """
     scenario = unmeasured_volume_scenario()
     go = go_harness.run_batch([scenario])[0]
     assert (go["error"] or "").startswith("panic: runtime error: invalid memory address")
     py = pyrunner.run_scenario(scenario)
-    if not py["error"]:
-        pytest.xfail("mirror does not fail on a volume without usedBytes (reported)")
+    assert "nil pointer dereference" in (py["error"] or "")
     assert compare(go, py).ok
 
 
@@ -240,18 +239,17 @@ def test_threshold_quantity_outside_int64(go_harness, python_mirror):
     """Finding: a percentage of a capacity near 2**63 overflows int64 in Go.
 
     Go converts with ``int64(float64(...))``; on amd64 an out-of-range value becomes
-    -9223372036854775808, so the threshold is never met. The mirror keeps the
-    out-of-range integer, so it reports MemoryPressure and evicts the pod.
+    -9223372036854775808, so the threshold is never met. The mirror first kept the
+    out-of-range integer (and evicted a pod); it now saturates the way Go does.
     """
     scenario = max_int64_memory_scenario()
     go = go_harness.run_batch([scenario])[0]
     assert go["parse"]["quantities"][0]["threshold_bytes"] == -(2**63)
     assert go["ticks"][0]["evicted"] == [] and not go["ticks"][0]["memory_pressure"]
-    bug = next(b for b in KNOWN_BUGS if b.key == "threshold-quantity-int64-overflow")
-    with bug.patch():
-        assert compare(go, pyrunner.run_scenario(scenario)).ok  # the candidate fix works
-    if not compare(go, pyrunner.run_scenario(scenario)).ok:
-        pytest.xfail(f"mirror bug (reported): {bug.summary}")
+    bug = next(b for b in FIXED_BUGS if b.key == "threshold-quantity-int64-overflow")
+    with bug.patch():  # the candidate fix is a no-op now that the mirror saturates itself
+        assert compare(go, pyrunner.run_scenario(scenario)).ok
+    assert compare(go, pyrunner.run_scenario(scenario)).ok
 
 
 def nanosecond_times_scenario() -> dict:
@@ -278,14 +276,12 @@ def test_sub_microsecond_stats_timestamps(go_harness, python_mirror):
     At the second pass Go sees fresher stats (100 ns later) and acts on the threshold again
     (it attempts to reclaim memory); the mirror reads both times as equal and drops the
     threshold as stale. The kubelet itself writes whole-second times, so this needs
-    hand-written input.
+    hand-written input. Fixed: the mirror's stats times now keep nanoseconds (GoTime).
     """
     scenario = nanosecond_times_scenario()
     go = go_harness.run_batch([scenario])[0]
     assert go["ticks"][1]["trace"]["starved"] == ["memory"]
-    c = compare(go, pyrunner.run_scenario(scenario))
-    if not c.ok:
-        pytest.xfail("mirror truncates stats timestamps to microseconds (reported)")
+    assert compare(go, pyrunner.run_scenario(scenario)).ok
 
 
 def allocatable_twins_scenario() -> dict:
