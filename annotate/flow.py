@@ -1,0 +1,187 @@
+"""Function values: which functions a called value may hold.
+
+A flow-insensitive analysis over "slots" -- locals, parameters, results, struct
+fields and package variables -- where map and slice elements share their
+container's slot.  Bindings come from assignments, declarations, composite
+literals, return statements and call arguments; a slot's values are the union of
+what its bindings evaluate to (function names, method values, closures, the
+results of calls).  Cycles (state machines whose states return the next state)
+are resolved by rounds: a slot being computed answers with what the previous
+round found, and :meth:`annotate.resolve.Resolver.resolve_calls` repeats rounds
+until no slot grows.
+
+:class:`ValueFlow` is a mixin of :class:`annotate.resolve.Resolver`.
+"""
+
+from __future__ import annotations
+
+from annotate.gomodel import END, UNKNOWN, Func, Json, is_test_helper, lookup_local
+from annotate.goparse import POS
+
+
+class ValueFlow:
+    # -- function values ----------------------------------------------------
+
+    def slot_of(self, e: Json, fn: Func, line: int) -> tuple | None:
+        """The slot an assignable expression denotes (element-insensitive)."""
+        if not isinstance(e, (list, tuple)) or not e:
+            return None
+        tag = e[0]
+        if tag == "id":
+            found = lookup_local(fn, e[1], line)
+            if found is not None:
+                return ("L", found[0].sym, e[1])
+            if e[1] in self.pkgs[fn.pkg].values:
+                return ("G", fn.pkg, e[1])
+            return None
+        if tag == "sel":
+            x = e[1]
+            if x[0] == "id" and self._is_package(x[1], fn, line):
+                return ("G", fn.imports[x[1]], e[2])
+            m = self.member(self.type_of(x, fn, line), e[2])
+            if m is not None and m[0] == "field":
+                return ("F", m[2], e[2])
+            return None
+        if tag in ("index", "deref", "slice"):
+            return self.slot_of(e[1], fn, line)
+        return None
+
+    def values_of(self, e: Json, fn: Func, line: int, depth: int = 0) -> frozenset[str]:
+        """Functions (ssa names) an expression may evaluate to."""
+        if depth > 40 or not isinstance(e, (list, tuple)) or not e:
+            return frozenset()
+        key = (id(e), fn.idx, line)
+        if key in self._vals_memo:
+            return self._vals_memo[key]
+        self._vals_memo[key] = frozenset()
+        out = self._values_of(e, fn, line, depth)
+        self._vals_memo[key] = out
+        return out
+
+    def _values_of(self, e: Json, fn: Func, line: int, depth: int) -> frozenset[str]:
+        tag = e[0]
+        if tag == "lit":
+            f = self._closure(fn, e[1])
+            return frozenset([f.sym]) if f else frozenset()
+        if tag == "id":
+            if lookup_local(fn, e[1], line) is None and e[1] in self.pkgs[fn.pkg].funcs:
+                return frozenset([self.pkgs[fn.pkg].funcs[e[1]].sym])
+            slot = self.slot_of(e, fn, line)
+            return self.slot_values(slot, depth) if slot else frozenset()
+        if tag == "sel":
+            x = e[1]
+            if x[0] == "id" and self._is_package(x[1], fn, line):
+                path = fn.imports[x[1]]
+                pkg = self.pkgs.get(path)
+                if pkg is None:  # an external function passed as a value (strings.ToUpper)
+                    return frozenset([f"{path}.{e[2]}"])
+                if e[2] in pkg.funcs:
+                    return frozenset([pkg.funcs[e[2]].sym])
+            else:
+                m = self.member(self.type_of(x, fn, line), e[2])
+                if m is not None and m[0] == "m":  # a method value
+                    return frozenset([m[1].sym])
+                if m is not None and m[0] == "i":
+                    helpers = is_test_helper(fn.pkg)
+                    return frozenset(f.sym for f in self.implementations(m[1], e[2], helpers))
+            slot = self.slot_of(e, fn, line)
+            return self.slot_values(slot, depth) if slot else frozenset()
+        if tag == "call":
+            callee = e[1]
+            if (
+                callee[0] == "id"
+                and callee[1] == "append"
+                and lookup_local(fn, "append", line) is None
+            ):
+                out_append: set[str] = set()
+                for arg in e[2]:
+                    out_append |= self.values_of(arg, fn, line, depth + 1)
+                return frozenset(out_append)
+            ct = self.type_of(e[1], fn, line)
+            if ct[0] == "TYPE":  # a conversion such as KillPodFunc(f)
+                return self.values_of(e[2][0], fn, line, depth + 1) if e[2] else frozenset()
+            out: set[str] = set()
+            for target, _how in self.call_targets(e[1], fn, line):
+                out |= self.slot_values(("R", target), depth)
+            return frozenset(out)
+        if tag == "comp":
+            out = set()
+            for _k, v in e[2]:
+                out |= self.values_of(v, fn, line, depth + 1)
+            return frozenset(out)
+        if tag in ("index", "deref", "addr", "assert", "slice"):
+            return self.values_of(e[1], fn, line, depth + 1) | (
+                self.slot_values(s, depth) if (s := self.slot_of(e, fn, line)) else frozenset()
+            )
+        if tag == "conv":
+            return self.values_of(e[2], fn, line, depth + 1)
+        return frozenset()
+
+    def slot_values(self, slot: tuple, depth: int) -> frozenset[str]:
+        """Values of a slot.  A slot already being computed (a cycle, as in a state
+        machine whose states return the next state) answers with what the previous
+        round found; rounds repeat until no slot grows."""
+        memo = self._slot_memo.get(slot)
+        if memo is not None:
+            return memo
+        if slot in self._slot_busy:
+            return self._slot_prev.get(slot, frozenset())
+        self._slot_busy.add(slot)
+        try:
+            out: set[str] = set(self._slot_prev.get(slot, ()))
+            for expr, src_fn, line in self.slots.get(slot, ()):
+                out |= self.values_of(expr, src_fn, line, depth + 1)
+            result = frozenset(out)
+        finally:
+            self._slot_busy.discard(slot)
+        if len(result) > len(self._slot_prev.get(slot, ())):
+            self._slot_prev[slot] = result
+            self._slots_grew = True
+        self._slot_memo[slot] = result
+        return result
+
+    def bind(self, slot: tuple | None, expr: Json, fn: Func, line: int) -> None:
+        if slot is not None:
+            self.slots[slot].append((expr, fn, line))
+
+    def collect_bindings(self) -> None:
+        """Slots from assignments, struct literals and returns (call arguments come later)."""
+        for f in self.files:
+            local = f.facts.get("_funcs")
+            if not local:
+                continue
+            for fidx, lhs, rhs, start, visible in f.facts["assigns"]:
+                fn = local[fidx]
+                self.bind(self.slot_of(lhs, fn, visible + 1), rhs, fn, start)
+            for fidx, values in f.facts["returns"]:
+                fn = local[fidx]
+                for v in values:
+                    self.bind(("R", fn.sym), v, fn, END)
+            for fidx, texpr, elements in f.facts["comps"]:
+                fn = local[fidx]
+                t = self.rtype(texpr, fn.pkg, fn.imports) if texpr else UNKNOWN
+                u = self.underlying(t) if t[0] == "N" else t
+                if u[0] != "ST":
+                    continue
+                owner = t if t[0] == "N" else ("anon",)
+                for pos, (key, value) in enumerate(elements):
+                    if key is not None and key[0] == "id":
+                        self.bind(("F", owner, key[1]), value, fn, (fn.rec["end"] + 1) * POS)
+                    elif key is None and pos < len(u[1]):
+                        self.bind(("F", owner, u[1][pos][0]), value, fn, (fn.rec["end"] + 1) * POS)
+
+    def _bind_args(self, sym: str, args: list[Json], fn: Func, line: int) -> None:
+        target = self.by_sym.get(sym)
+        if target is None:
+            return
+        params = target.rec["params"]
+        if not params:
+            return
+        ptypes = self.func_type(target)[1]
+        for i, arg in enumerate(args):
+            j = min(i, len(params) - 1)
+            pname = params[j][0]
+            # Only parameters that can hold a function are worth a binding (most
+            # arguments are pods, strings and errors).
+            if pname and pname != "_" and self._may_hold_func(ptypes[j]):
+                self.bind(("L", target.sym, pname), arg, fn, line)

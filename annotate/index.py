@@ -1,0 +1,422 @@
+"""Build and open the SQLite index of one corpus@commit (or of any Go tree).
+
+Building is incremental at two levels:
+
+* a file whose (mtime, size) -- or, failing that, SHA-256 -- is unchanged is
+  not re-parsed: its facts are stored, compressed, in the ``files`` table;
+* if no file changed and the platform is the same, nothing is recomputed at
+  all (the "warm" case: one ``stat`` per file).
+
+Resolution is global (a change in one file can change edges anywhere), so any
+change re-runs :func:`annotate.resolve.resolve` over the stored facts.
+Parsing runs in a process pool (one worker per core) because tree-sitter
+parsing and fact extraction are CPU-bound Python.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import hashlib
+import json
+import marshal
+import os
+import sqlite3
+import sys
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotate import buildctx, goparse, resolve
+
+SCHEMA_VERSION = "4"
+SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sha256 TEXT, mtime_ns INTEGER, size INTEGER, pkg TEXT,
+    excluded TEXT, errors TEXT, facts BLOB);
+CREATE TABLE IF NOT EXISTS symbols (
+    id INTEGER PRIMARY KEY, sym TEXT UNIQUE, kind TEXT, pkg TEXT, name TEXT, recv TEXT,
+    file TEXT, start INTEGER, end_line INTEGER, doc TEXT, external INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS edges (
+    caller INTEGER, callee INTEGER, dispatch TEXT, via TEXT, mode TEXT,
+    file TEXT, line INTEGER, col INTEGER);
+CREATE TABLE IF NOT EXISTS unresolved (
+    caller INTEGER, callee_text TEXT, reason TEXT, file TEXT, line INTEGER, col INTEGER);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS edges_caller ON edges(caller);
+CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
+CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);
+"""
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    files: int
+    parsed: int
+    excluded: int
+    errors: int
+    symbols: int
+    edges: int
+    unresolved: int
+    rebuilt: bool
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+
+
+def package_path(import_root: str, directory: str) -> str:
+    """Import path of a directory; vendored packages keep the GOPATH-mode vendor prefix
+    (go/ssa names them ``<root>/vendor/<path>``, so callgraph does too)."""
+    directory = directory.strip("/")
+    if directory.startswith("staging/src/"):
+        # kubernetes: vendor/k8s.io/<repo> are symlinks into staging/src/k8s.io/<repo>
+        return f"{import_root}/vendor/{directory[len('staging/src/') :]}"
+    return import_root if directory in ("", ".") else f"{import_root}/{directory}"
+
+
+def discover(root: Path, only: Callable[[str], bool] | None = None) -> Iterator[str]:
+    """Repository-relative paths of every .go file under ``root`` (sorted)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        # the go tool ignores testdata and directories starting with "." or "_"
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and d[0] not in "._")
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in filenames:
+            if name.endswith(".go"):
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+                if only is None or only(rel):
+                    found.append(rel)
+    return iter(sorted(found))
+
+
+def _parse_job(
+    job: tuple[str, str, buildctx.Platform],
+) -> tuple[str, str, str | None, str, bytes]:
+    """Worker: hash, check build constraints, parse.  Returns compressed facts."""
+    root, rel, platform = job
+    try:
+        data = Path(root, rel).read_bytes()
+    except OSError as exc:  # a dangling symlink or an unreadable file: record, go on
+        return rel, "", None, json.dumps([f"unreadable: {exc.strerror}"]), b""
+    sha = hashlib.sha256(data).hexdigest()
+    reason = buildctx.exclusion_reason(rel, data, platform)
+    if reason is not None:
+        return rel, sha, reason, "[]", b""
+    facts = goparse.parse_bytes(data, _worker_parser())
+    errors = json.dumps(facts["errors"])
+    # marshal, not JSON: it is several times faster to load, and it keeps shared
+    # sub-expressions and interned names shared, which bounds memory on big trees.
+    return rel, sha, None, errors, zlib.compress(marshal.dumps(facts), 1)
+
+
+_PARSER = None
+
+
+def _worker_parser() -> goparse.ts.Parser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = goparse.new_parser()
+    return _PARSER
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(SCHEMA + _INDEXES)
+    return conn
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def build(
+    root: Path,
+    import_root: str,
+    db_path: Path,
+    platform: buildctx.Platform | None = None,
+    only: Callable[[str], bool] | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildStats:
+    """Index the Go files under ``root`` into ``db_path`` (incrementally).
+
+    Builds of one database are serialised across processes (the book executes notebooks
+    in parallel, and each may ask for the same index): a second builder waits, then
+    finds the index warm.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(root, import_root, db_path, platform, only, workers, progress)
+
+
+def _build_locked(
+    root: Path,
+    import_root: str,
+    db_path: Path,
+    platform: buildctx.Platform | None,
+    only: Callable[[str], bool] | None,
+    workers: int | None,
+    progress: Callable[[str], None] | None,
+) -> BuildStats:
+    platform = platform or buildctx.Platform()
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    conn = connect(db_path)
+    try:
+        config = json.dumps([SCHEMA_VERSION, import_root, platform.key, _code_hash("parse")])
+        resolver = _code_hash("resolve")
+        if _meta(conn, "config") != config:
+            conn.execute("DELETE FROM files")  # platform or format changed: start over
+        stored = {
+            row[0]: (row[1], row[2], row[3])
+            for row in conn.execute("SELECT path, sha256, mtime_ns, size FROM files")
+        }
+        paths = list(discover(root, only))
+        todo: list[str] = []
+        stats: dict[str, tuple[int, int]] = {}  # files whose stored stat is out of date
+        for rel in paths:
+            try:
+                st = Path(root, rel).stat()
+            except OSError:  # dangling symlink: parsed (and reported) as unreadable
+                todo.append(rel)
+                continue
+            old = stored.get(rel)
+            if old is None or (old[1], old[2]) != (st.st_mtime_ns, st.st_size):
+                todo.append(rel)
+                stats[rel] = (st.st_mtime_ns, st.st_size)
+        gone = set(stored) - set(paths)
+        # mtime changed but content did not (a fresh checkout): re-hash before re-parsing.
+        todo = [rel for rel in todo if rel not in stored or _sha(root, rel) != stored[rel][0]]
+
+        changed = bool(todo or gone) or _meta(conn, "resolver") != resolver
+        if not changed and _meta(conn, "complete") == "1":
+            _refresh_stat(conn, stats)
+            return _stats(conn, parsed=0, rebuilt=False)
+        seconds = {"scan": time.perf_counter() - started}
+        say(f"parsing {len(todo)} of {len(paths)} files")
+        mark = time.perf_counter()
+        _parse_into(conn, root, import_root, todo, platform, workers)
+        for rel in gone:
+            conn.execute("DELETE FROM files WHERE path = ?", (rel,))
+        _refresh_stat(conn, stats)
+        seconds["parse"] = time.perf_counter() - mark
+        say("resolving calls")
+        mark = time.perf_counter()
+        # Millions of small lists and no cycles: the cyclic GC would only rescan them.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            inputs = _load_inputs(conn)
+            seconds["load"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            result = resolve.resolve(inputs)
+            del inputs
+            seconds["resolve"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            _store_result(conn, result)
+            del result
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (config,))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('resolver', ?)", (resolver,))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('import_root', ?)", (import_root,))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('platform', ?)", (platform.key,))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '1')")
+        conn.commit()
+        seconds["store"] = time.perf_counter() - mark
+        return _stats(conn, parsed=len(todo), rebuilt=True, seconds=seconds)
+    finally:
+        conn.close()
+
+
+def _code_hash(stage: str) -> str:
+    """Hash of the code of a stage, so an upgraded parser or resolver invalidates the
+    stored facts or edges instead of silently serving stale ones."""
+    here = Path(__file__).resolve().parent
+    names = {
+        "parse": ("goparse.py", "buildctx.py", "queries/facts.scm"),
+        "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py"),
+    }[stage]
+    digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
+    for name in names:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _sha(root: Path, rel: str) -> str:
+    try:
+        return hashlib.sha256(Path(root, rel).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _refresh_stat(conn: sqlite3.Connection, stats: dict[str, tuple[int, int]]) -> None:
+    rows = [(mtime, size, rel) for rel, (mtime, size) in stats.items()]
+    conn.executemany("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?", rows)
+    conn.commit()
+
+
+def _parse_into(
+    conn: sqlite3.Connection,
+    root: Path,
+    import_root: str,
+    todo: list[str],
+    platform: buildctx.Platform,
+    workers: int | None,
+) -> None:
+    jobs = [(str(root), rel, platform) for rel in todo]
+    workers = workers or os.cpu_count() or 1
+
+    def store(batch: list[tuple[str, str, str | None, str, bytes]]) -> None:
+        rows = []
+        for rel, sha, reason, errors, blob in batch:
+            directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            rows.append(
+                (rel, sha, 0, 0, package_path(import_root, directory), reason, errors, blob)
+            )
+        conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    # Results are stored as they arrive, so the parent never holds every file's facts.
+    batch: list[tuple[str, str, str | None, str, bytes]] = []
+    if workers > 1 and len(jobs) > 20:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_parse_job, jobs, chunksize=16):
+                batch.append(result)
+                if len(batch) >= 256:
+                    store(batch)
+                    batch = []
+    else:
+        for job in jobs:
+            batch.append(_parse_job(job))
+    store(batch)
+    conn.commit()
+
+
+def _load_inputs(conn: sqlite3.Connection) -> list[resolve.FileInput]:
+    out = []
+    for path, pkg, blob in conn.execute(
+        "SELECT path, pkg, facts FROM files WHERE excluded IS NULL ORDER BY path"
+    ):
+        if blob:
+            out.append(resolve.FileInput(path, pkg, marshal.loads(zlib.decompress(blob))))
+    return out
+
+
+def _store_result(conn: sqlite3.Connection, result: resolve.Result) -> None:
+    conn.execute("DELETE FROM symbols")
+    conn.execute("DELETE FROM edges")
+    conn.execute("DELETE FROM unresolved")
+    # Bulk load without the edge indexes, then build them once (much faster).
+    conn.execute("DROP INDEX IF EXISTS edges_caller")
+    conn.execute("DROP INDEX IF EXISTS edges_callee")
+    conn.execute("DROP INDEX IF EXISTS symbols_name")
+    ids: dict[str, int] = {}
+    rows: list[tuple] = []
+    insert_symbols = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    for rec in result.symbols:
+        if rec["sym"] not in ids:
+            ids[rec["sym"]] = len(ids) + 1
+            rows.append(
+                (
+                    ids[rec["sym"]],
+                    rec["sym"],
+                    rec["kind"],
+                    rec["pkg"],
+                    rec["name"],
+                    rec["recv"],
+                    rec["file"],
+                    rec["start"],
+                    rec["end"],
+                    rec["doc"],
+                    0,
+                )
+            )
+            if len(rows) >= 20_000:
+                conn.executemany(insert_symbols, rows)
+                rows = []
+
+    def sym_id(sym: str, kind: str = "external") -> int:
+        found = ids.get(sym)
+        if found is None:
+            found = ids[sym] = len(ids) + 1
+            external = 1 if kind == "external" else 0
+            rows.append(
+                (found, sym, kind, _pkg_of(sym), _short(sym), None, None, None, None, "", external)
+            )
+        return found
+
+    # Edges stream from the resolver into SQLite in batches; never all in memory.
+    batch: list[tuple] = []
+    insert = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
+    for e in result.edges:
+        batch.append(
+            (
+                sym_id(e.caller, "init"),
+                sym_id(e.callee),
+                e.dispatch,
+                e.via,
+                e.mode,
+                e.file,
+                e.line,
+                e.col,
+            )
+        )
+        if len(batch) >= 50_000:
+            conn.executemany(insert, batch)
+            batch = []
+    conn.executemany(insert, batch)
+    conn.executemany(
+        "INSERT INTO unresolved VALUES (?,?,?,?,?,?)",
+        (
+            (sym_id(u.caller, "init"), u.callee_text, u.reason, u.file, u.line, u.col)
+            for u in result.unresolved
+        ),
+    )
+    conn.executemany(insert_symbols, rows)
+    conn.executescript(_INDEXES)
+    conn.commit()
+
+
+def _pkg_of(sym: str) -> str:
+    core = sym.lstrip("(*").split(")")[0] if sym.startswith("(") else sym
+    head, _, _name = core.rpartition("/")
+    tail = _name.split(".", 1)[0]
+    return f"{head}/{tail}" if head else tail
+
+
+def _short(sym: str) -> str:
+    if sym.startswith("("):
+        recv, _, meth = sym.partition(").")
+        return f"{recv.rsplit('.', 1)[-1]}.{meth}"
+    return sym.rsplit("/", 1)[-1].split(".", 1)[-1]
+
+
+def _stats(
+    conn: sqlite3.Connection, parsed: int, rebuilt: bool, seconds: dict[str, float] | None = None
+) -> BuildStats:
+    def count(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
+    return BuildStats(
+        files=count("SELECT COUNT(*) FROM files"),
+        parsed=parsed,
+        excluded=count("SELECT COUNT(*) FROM files WHERE excluded IS NOT NULL"),
+        errors=count("SELECT COUNT(*) FROM files WHERE errors != '[]'"),
+        symbols=count("SELECT COUNT(*) FROM symbols WHERE external = 0"),
+        edges=count("SELECT COUNT(*) FROM edges"),
+        unresolved=count("SELECT COUNT(*) FROM unresolved"),
+        rebuilt=rebuilt,
+        seconds=seconds or {},
+    )

@@ -1,0 +1,22 @@
+; Every construct the indexer records.  One query, run once per file; the
+; capture name says which kind of fact the node produces.  Nesting (which
+; function encloses a call) is worked out from the node's ancestors.
+(package_clause (package_identifier) @package)
+(import_spec) @import
+(function_declaration) @func
+(method_declaration) @method
+(type_spec) @type
+(type_alias) @type
+(func_literal) @funclit
+(call_expression) @call
+(short_var_declaration) @define
+(var_spec) @var
+(const_spec) @const
+(assignment_statement) @assign
+(range_clause) @range
+(receive_statement) @receive
+(return_statement) @return
+(composite_literal) @comp
+(type_switch_statement) @tswitch
+(ERROR) @error
+(MISSING) @missing

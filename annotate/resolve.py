@@ -1,0 +1,414 @@
+"""Resolve per-file facts into go/ssa symbols and call edges.
+
+Input: the facts of every file of a corpus (from :mod:`annotate.goparse`) with
+their package import paths.  Output: symbols, edges and unresolved calls, named
+the way ``callgraph`` prints go/ssa functions (``pkg.F``, ``(*pkg.T).M``,
+``pkg.F$1``).
+
+The work is split by question: :mod:`annotate.gotypes` answers "what type is
+this?", :mod:`annotate.flow` "which functions may this value be?", and this
+module declares the symbols, resolves every call site with both, and emits the
+results.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from annotate.flow import ValueFlow
+from annotate.gomodel import (
+    BUILTIN_FUNCS,
+    BUILTIN_TYPES,
+    Edge,
+    FileInput,
+    Func,
+    Json,
+    Outcome,
+    Package,
+    Result,
+    Type,
+    TypeDecl,
+    Unresolved,
+    is_test_helper,
+    lookup_local,
+    render,
+    show_type,
+)
+from annotate.goparse import POS
+from annotate.gotypes import TypeInference
+
+__all__ = ["Edge", "FileInput", "Result", "Unresolved", "resolve"]
+
+
+class Resolver(TypeInference, ValueFlow):
+    """Declarations, call resolution and output; types and values come from the mixins."""
+
+    def __init__(self, files: list[FileInput]) -> None:
+        self.files = sorted(files, key=lambda f: f.path)
+        self.pkgs: dict[str, Package] = {}
+        self.funcs: list[Func] = []
+        self.by_sym: dict[str, Func] = {}
+        self.slots: dict[tuple, list[tuple[Json, Func, int]]] = defaultdict(list)
+        self._type_memo: dict[tuple, Type] = {}
+        self._local_busy: set[tuple] = set()
+        self._vals_memo: dict[tuple, frozenset[str]] = {}
+        self._slot_busy: set[tuple] = set()
+        self._slot_memo: dict[tuple, frozenset[str]] = {}
+        self._slot_prev: dict[tuple, frozenset[str]] = {}
+        self._slots_grew = False
+        self._used_dynamic = False
+        self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
+        self._type_busy: set[tuple[int, int, int]] = set()
+        self._impl_memo: dict[tuple, list[Func]] = {}
+        self._mset_memo: dict[tuple, dict[str, tuple]] = {}
+        self._methods_by_name: dict[str, list[TypeDecl]] = defaultdict(list)
+        self.local_funcs: dict[str, list[Func]] = {}
+        self.vendored: dict[str, str] = {}
+        self.rounds: list[tuple[int, float]] = []  # (sites, seconds) per call round
+
+    # -- declarations -------------------------------------------------------
+
+    def declare(self) -> None:
+        # Package name per path: the most common one (a stray `package main`
+        # file excluded by build tags should not rename the package).
+        names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for f in self.files:
+            if f.facts.get("package"):
+                names[f.pkg_path][f.facts["package"]] += 1
+        for path, counts in names.items():
+            self.pkgs[path] = Package(path, max(counts, key=lambda n: counts[n]))
+        self.vendored = {p.split("/vendor/", 1)[1]: p for p in self.pkgs if "/vendor/" in p}
+        init_counter: dict[str, int] = defaultdict(int)
+        init_closures: dict[str, int] = defaultdict(int)
+        for f in self.files:
+            pkg = self.pkgs.get(f.pkg_path)
+            if pkg is None or f.facts.get("package") != pkg.name:
+                continue
+            imports = self._imports(f)
+            local: list[Func] = []
+            for i, rec in enumerate(f.facts["funcs"]):
+                parent = local[rec["parent"]] if rec["parent"] is not None else None
+                if rec.get("synthetic"):
+                    sym, kind = f"{pkg.path}.init", "init"
+                elif parent is not None:
+                    num = rec["name"]
+                    if parent.kind == "init":
+                        # package-level closures are numbered across the package's files
+                        init_closures[pkg.path] += 1
+                        num = f"${init_closures[pkg.path]}"
+                    sym, kind = parent.sym + num, "closure"
+                elif rec["recv"] is not None:
+                    star = "*" if rec["ptr"] else ""
+                    sym, kind = f"({star}{pkg.path}.{rec['recv']}).{rec['name']}", "method"
+                elif rec["name"] == "init":
+                    init_counter[pkg.path] += 1
+                    sym, kind = f"{pkg.path}.init#{init_counter[pkg.path]}", "func"
+                else:
+                    sym, kind = f"{pkg.path}.{rec['name']}", "func"
+                fn = Func(len(self.funcs), sym, pkg.path, f.path, rec, parent, imports, kind=kind)
+                assert i == len(local)
+                local.append(fn)
+                if kind == "init" and sym in self.by_sym:
+                    fn = self.by_sym[sym]  # one `init` per package, shared by its files
+                    local[-1] = fn
+                    continue
+                for entry in rec["locals"]:
+                    fn.locals.setdefault(entry[1], []).append(entry)
+                self.funcs.append(fn)
+                self.by_sym[sym] = fn
+                if kind == "func" and not rec["name"].startswith("init"):
+                    pkg.funcs[rec["name"]] = fn
+            f.facts["_funcs"] = local
+            self.local_funcs[f.path] = local
+            for trec in f.facts["types"]:
+                pkg.types[trec["name"]] = TypeDecl(
+                    pkg.path, trec["name"], trec["type"], f.path, imports, trec
+                )
+            for vrec in f.facts["values"]:
+                pkg.values[vrec["name"]] = (vrec, f.path, imports)
+        for fn in self.funcs:
+            if fn.kind == "method":
+                decl = self.pkgs[fn.pkg].types.get(fn.rec["recv"])
+                if decl is not None:
+                    decl.methods[fn.rec["name"]] = fn
+        for pkg in self.pkgs.values():
+            for decl in pkg.types.values():
+                for name in self.method_set(("N", pkg.path, decl.name)):
+                    self._methods_by_name[name].append(decl)
+
+    def _imports(self, f: FileInput) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for alias, path in f.facts["imports"]:
+            if alias in ("_", "."):
+                continue
+            if path not in self.pkgs and path in self.vendored:
+                path = self.vendored[path]  # GOPATH-mode vendoring: <root>/vendor/<path>
+            if alias is None:
+                target = self.pkgs.get(path)
+                alias = target.name if target else path.rsplit("/", 1)[-1]
+                # gopkg.in/yaml.v2 and friends: the package name drops the version
+                if target is None and "." in alias and path.startswith("gopkg.in/"):
+                    alias = alias.split(".")[0]
+                alias = alias.replace("-", "_") if target is None else alias
+            out[alias] = path
+        return out
+
+    # -- calls --------------------------------------------------------------
+
+    def call_targets(self, f: Json, fn: Func, line: int) -> list[tuple[str, str]]:
+        """(callee sym, how) for a callee expression; how is static|interface|funcvalue."""
+        out, _ = self._targets(f, fn, line)
+        return out
+
+    def _targets(self, f: Json, fn: Func, line: int) -> tuple[list[tuple[str, str]], str | None]:
+        """Targets plus, when there are none, why (None: not a call, e.g. a conversion)."""
+        tag = f[0]
+        if tag == "lit":
+            c = self._closure(fn, f[1])
+            return ([(c.sym, "closure")], "") if c else ([], "closure not found")
+        if tag == "type" or tag == "conv":
+            return [], None
+        if tag == "id":
+            name = f[1]
+            found = lookup_local(fn, name, line)
+            if found is None:
+                pkg = self.pkgs[fn.pkg]
+                if name in pkg.funcs:
+                    return [(pkg.funcs[name].sym, "static")], ""
+                if name in pkg.types or name in BUILTIN_TYPES or name in BUILTIN_FUNCS:
+                    return [], None  # conversion or builtin: not a call edge
+                if name not in pkg.values:
+                    return [], f"unknown identifier {name}"
+            return self._dynamic(f, fn, line)
+        if tag == "sel":
+            x, name = f[1], f[2]
+            if x[0] == "id" and self._is_package(x[1], fn, line):
+                path = fn.imports[x[1]]
+                pkg = self.pkgs.get(path)
+                if pkg is None:
+                    return [(f"{path}.{name}", "external")], ""
+                if name in pkg.funcs:
+                    return [(pkg.funcs[name].sym, "static")], ""
+                if name in pkg.types:
+                    return [], None
+                if name in pkg.values:
+                    return self._dynamic(f, fn, line)
+                return [], f"{path}.{name} not declared in the corpus (build constraints?)"
+            xt = self.type_of(x, fn, line)
+            if xt[0] == "TYPE":  # method expression T.M / (*T).M
+                m = self.member(xt[1], name)
+                return (
+                    ([(m[1].sym, "static")], "") if m and m[0] == "m" else ([], "method expression")
+                )
+            m = self.member(xt, name)
+            if m is None:
+                return self._unknown_member(xt, name)
+            if m[0] == "m":
+                return [(m[1].sym, "static")], ""
+            if m[0] == "i":
+                impls = self.implementations(m[1], name, helpers=is_test_helper(fn.pkg))
+                if impls:
+                    return [(g.sym, "interface") for g in impls], ""
+                iname = m[1][1] + "." + m[1][2] if m[1][0] == "N" else "interface"
+                return [], f"no implementation of {iname}.{name} in the corpus"
+            return self._dynamic(f, fn, line)
+        if tag in ("call", "index", "deref", "assert"):
+            return self._dynamic(f, fn, line)
+        return [], f"unsupported callee form {tag}"
+
+    def _unknown_member(self, xt: Type, name: str) -> tuple[list[tuple[str, str]], str]:
+        base = xt[1] if xt[0] == "P" else xt
+        if base[0] == "N" and base[1] in self.pkgs:
+            ext = self._external_embedded(base)
+            if ext is not None:  # promoted from an external embedded type (sync.Mutex.Lock)
+                return [(f"({ext}).{name}", "external")], ""
+        if base[0] == "N" and base[1] not in self.pkgs:
+            star = "*" if xt[0] == "P" else ""
+            return [(f"({star}{base[1]}.{base[2]}).{name}", "external")], ""
+        if base[0] == "X":
+            return [], f"receiver of external type {base[1]}.{base[2]}"
+        if base[0] == "?":
+            return [], "unknown type of receiver"
+        if base[0] == "U":
+            return [], f"unknown type {base[1]}"
+        return [], f"no member {name} on {show_type(xt)}"
+
+    def _external_embedded(self, t: Type) -> str | None:
+        u = self.underlying(t)
+        if u[0] != "ST":
+            return None
+        for _n, ftype, emb in u[1]:
+            base = ftype[1] if ftype[0] == "P" else ftype
+            if emb and base[0] == "N" and base[1] not in self.pkgs:
+                return f"*{base[1]}.{base[2]}"
+        return None
+
+    def _dynamic(self, f: Json, fn: Func, line: int) -> tuple[list[tuple[str, str]], str]:
+        self._used_dynamic = True
+        vals = self.values_of(f, fn, line)
+        if vals:
+            return [(v, "funcvalue") for v in sorted(vals)], ""
+        return [], f"function value {render(f)} with no binding in the corpus"
+
+    def resolve_calls(self) -> tuple[Iterator[Edge], list[Unresolved]]:
+        """Resolve every call site.
+
+        Function values flow through parameters (bound from call arguments) and
+        through calls of other function values, so resolution iterates: the
+        first round resolves every site; later rounds re-resolve only the sites
+        that went through a function value, until no slot gains a value.
+        """
+        # One entry per call site, in file order: its targets, or why it has none.
+        # (Flat and shared where possible: the full kubernetes tree has ~9e5 sites.)
+        results: list[Outcome] = []
+        dynamic: list[tuple[int, FileInput, list[Json]]] = []
+        for f in self.files:
+            if f.facts.get("_funcs"):
+                for call in f.facts["calls"]:
+                    dynamic.append((len(results), f, call))
+                    results.append(None)
+        self.rounds = []
+        for _round in range(12):
+            started = time.perf_counter()
+            self._vals_memo.clear()
+            self._slot_memo.clear()
+            self._slots_grew = False
+            still_dynamic = []
+            new_bindings = False
+            for site in dynamic:
+                i, f, (fidx, callee, args, line, col, _mode) = site
+                fn = f.facts["_funcs"][fidx]
+                self._used_dynamic = False
+                pos = line * POS + col
+                targets, why = self._targets(callee, fn, pos)
+                before = results[i]
+                results[i] = self._outcome(targets, why)
+                if self._used_dynamic:
+                    still_dynamic.append(site)
+                old = before if isinstance(before, tuple) else ()
+                for sym, how in targets:
+                    # arguments flow into a callee's parameters once per (site, callee)
+                    if how != "external" and (sym, how) not in old:
+                        new_bindings = True
+                        self._bind_args(sym, args, fn, pos)
+            self.rounds.append((len(dynamic), time.perf_counter() - started))
+            dynamic = still_dynamic
+            if not new_bindings and not self._slots_grew:
+                break
+        return self._emit(results)
+
+    def _outcome(self, targets: list[tuple[str, str]], why: str | None) -> Outcome:
+        if not targets:
+            return why or None
+        if len(targets) == 1:
+            shared = self._single.get(targets[0])
+            if shared is None:
+                shared = self._single[targets[0]] = (targets[0],)
+            return shared
+        return tuple(dict.fromkeys(targets))  # a type can satisfy an interface twice
+
+    def _sites(self) -> Iterator[tuple[FileInput, list[Json]]]:
+        for f in self.files:
+            if f.facts.get("_funcs"):
+                for call in f.facts["calls"]:
+                    yield f, call
+
+    def _emit(self, results: list[Outcome]) -> tuple[Iterator[Edge], list[Unresolved]]:
+        unresolved: list[Unresolved] = []
+        for (f, (fidx, callee, _args, line, col, _mode)), outcome in zip(
+            self._sites(), results, strict=True
+        ):
+            if isinstance(outcome, str):
+                fn = f.facts["_funcs"][fidx]
+                unresolved.append(Unresolved(fn.sym, render(callee), outcome, f.path, line, col))
+
+        def edges() -> Iterator[Edge]:
+            for (f, (fidx, _callee, _args, line, col, mode)), outcome in zip(
+                self._sites(), results, strict=True
+            ):
+                if not isinstance(outcome, tuple):
+                    continue
+                fn = f.facts["_funcs"][fidx]
+                for sym, how in outcome:
+                    external = how == "external" or sym not in self.by_sym
+                    dispatch = "dynamic" if how in ("interface", "funcvalue") else "static"
+                    via = "call" if external else how
+                    yield Edge(fn.sym, sym, dispatch, via, mode, f.path, line, col, external)
+
+        return edges(), unresolved
+
+    def release_memos(self) -> None:
+        """Drop the inference caches before the (large) output is built."""
+        self._type_memo.clear()
+        self._vals_memo.clear()
+        self._slot_memo.clear()
+        self._slot_prev.clear()
+        self.slots.clear()
+
+    # -- output -------------------------------------------------------------
+
+    def symbol_records(self) -> Iterator[dict[str, Json]]:
+        for fn in self.funcs:
+            rec = fn.rec
+            if fn.kind == "init":
+                continue
+            yield (
+                {
+                    "sym": fn.sym,
+                    "kind": fn.kind,
+                    "pkg": fn.pkg,
+                    "name": rec["name"] if fn.kind != "closure" else fn.sym.rsplit(".", 1)[-1],
+                    "recv": rec.get("recv"),
+                    "file": fn.file,
+                    "start": rec["start"],
+                    "end": rec["end"],
+                    "doc": rec.get("doc", ""),
+                }
+            )
+        for pkg in self.pkgs.values():
+            for decl in pkg.types.values():
+                t = decl.texpr or ["?"]
+                kind = {"struct": "struct", "iface": "interface", "func": "functype"}.get(
+                    t[0], "type"
+                )
+                yield (
+                    {
+                        "sym": f"{pkg.path}.{decl.name}",
+                        "kind": kind,
+                        "pkg": pkg.path,
+                        "name": decl.name,
+                        "recv": None,
+                        "file": decl.file,
+                        "start": decl.rec["start"],
+                        "end": decl.rec["end"],
+                        "doc": decl.rec.get("doc", ""),
+                    }
+                )
+            for name, (rec, path, _imports) in pkg.values.items():
+                yield (
+                    {
+                        "sym": f"{pkg.path}.{name}",
+                        "kind": rec["kind"],
+                        "pkg": pkg.path,
+                        "name": name,
+                        "recv": None,
+                        "file": path,
+                        "start": rec["line"],
+                        "end": rec["line"],
+                        "doc": rec.get("doc", ""),
+                    }
+                )
+
+
+def resolve(files: Iterable[FileInput]) -> Result:
+    r = Resolver(list(files))
+    r.declare()
+    r.collect_bindings()
+    for f in r.files:  # bound into slots now; the containers are no longer needed
+        for key in ("assigns", "returns", "comps"):
+            f.facts[key] = []
+    edges, unresolved = r.resolve_calls()
+    r.release_memos()
+    return Result(r.symbol_records(), edges, unresolved)

@@ -1,0 +1,87 @@
+"""Incremental builds, malformed input, and the SQLite contents."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from annotate import index
+from annotate.buildctx import Platform
+from annotate.query import Index
+from tests.indexer.conftest import FIXTURE, MODULE
+
+
+def test_warm_build_parses_nothing_and_a_touched_file_only_itself(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "i.sqlite"
+    cold = index.build(fixture_copy, MODULE, db, workers=1)
+    assert cold.rebuilt and cold.parsed == cold.files > 5
+    warm = index.build(fixture_copy, MODULE, db, workers=1)
+    assert not warm.rebuilt and warm.parsed == 0 and warm.edges == cold.edges
+    # A new mtime with the same content is re-hashed, not re-parsed.
+    helper = fixture_copy / "eviction" / "helpers.go"
+    os.utime(helper, ns=(1, 1))
+    assert index.build(fixture_copy, MODULE, db, workers=1).parsed == 0
+    # A real change re-parses that file only, and the edges follow it.
+    helper.write_text(helper.read_text() + "\nfunc extra() { deleteImages() }\n")
+    changed = index.build(fixture_copy, MODULE, db, workers=1)
+    assert changed.rebuilt and changed.parsed == 1
+    idx = Index(db)
+    callees = [e.callee.sym for e in idx.callees(idx.resolve("eviction.extra"))]
+    assert callees == [f"{MODULE}/eviction.deleteImages"]
+
+
+def test_parallel_and_serial_builds_agree(fixture_copy: Path, tmp_path: Path) -> None:
+    serial = index.build(fixture_copy, MODULE, tmp_path / "a.sqlite", workers=1)
+    parallel = index.build(fixture_copy, MODULE, tmp_path / "b.sqlite", workers=2)
+    assert (serial.symbols, serial.edges, serial.unresolved) == (
+        parallel.symbols,
+        parallel.edges,
+        parallel.unresolved,
+    )
+
+
+def test_other_platform_and_tests(tmp_path: Path) -> None:
+    win = index.build(FIXTURE, MODULE, tmp_path / "w.sqlite", Platform(goos="windows"), workers=1)
+    idx = Index(tmp_path / "w.sqlite")
+    pv = idx.callees(idx.resolve("util.PlatformValue"))
+    assert [e.callee.sym for e in pv] == [f"{MODULE}/util.windowsOnly"]
+    assert win.excluded == 4  # _linux.go, other, ignore, _test.go
+    index.build(FIXTURE, MODULE, tmp_path / "t.sqlite", Platform(tests=True), workers=1)
+    tidx = Index(tmp_path / "t.sqlite")
+    assert tidx.resolve("TestTotal").file == "util/util_test.go"
+
+
+def _write_malformed(root: Path) -> None:
+    pkg = root / "bad"
+    pkg.mkdir(parents=True)
+    for name in ("broken.go", "empty.go", "ok.go"):
+        (pkg / name).write_bytes((FIXTURE / "testdata" / "malformed" / name).read_bytes())
+    (pkg / "binary.go").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00garbage")
+    (pkg / "latin1.go").write_bytes(
+        b"package malformed\n\n// caf\xe9\nfunc Latin() int { return Good() }\n"
+    )
+    (pkg / "dangling.go").symlink_to(root / "nowhere.go")
+
+
+def test_malformed_files_are_indexed_with_errors_recorded(tmp_path: Path) -> None:
+    _write_malformed(tmp_path / "src")
+    stats = index.build(tmp_path / "src", "example.com/bad", tmp_path / "m.sqlite", workers=1)
+    assert stats.files == 6 and stats.errors == 5
+    idx = Index(tmp_path / "m.sqlite")
+    problems = {
+        (p[0], p[2].split(":")[0] if p[2][0].isdigit() else p[2][:14]) for p in idx.file_problems()
+    }
+    assert ("bad/empty.go", "empty file") in problems
+    assert ("bad/binary.go", "binary file (N") in problems
+    assert ("bad/latin1.go", "not valid UTF-") in problems
+    assert ("bad/dangling.go", "unreadable: No") in problems
+    assert any(path == "bad/broken.go" for path, _ in problems)
+    # What could be parsed is still resolved, across the broken and the latin-1 file.
+    good = idx.resolve("bad.Good")
+    assert {e.caller.sym for e in idx.callers(good)} >= {
+        "example.com/bad/bad.UsesGood",
+        "example.com/bad/bad.Latin",
+    }
+    assert [e.callee.sym for e in idx.callees(good)] == ["example.com/bad/bad.helper"]
