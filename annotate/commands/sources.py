@@ -140,7 +140,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         mib = result.bytes / (1 << 20)
         console.print(
             f"[green]{corpus.label}[/]: {result.files} files verified ({mib:.1f} MiB) "
-            f"in {result.seconds:.1f}s from {result.source}\n  -> {result.directory}"
+            f"in {result.seconds:.2f}s from {result.source}\n  -> {result.directory}"
         )
         if result.absent:
             console.print(
