@@ -540,10 +540,63 @@ class FakeEtcdClient:
 # ---------------------------------------------------------------------------------- world
 
 
-class FakeWorld:
+class World:
+    """What both worlds share: how the operator is configured against them, backups served
+    over "HTTP", and the verbs scenarios and tests use (kill a pod, read and write keys).
+
+    Subclasses set ``clock``, ``runtime``, ``rng``, ``kube``, ``trace``, ``backup_servers``,
+    ``reconcile_interval`` and ``client_tls`` and define ``new_etcd_client``.
+    """
+
+    client_tls: TLSConfig | None = None
+
+    def new_etcd_client(self, endpoints: list[str], tls: TLSConfig | None) -> Any:
+        raise NotImplementedError
+
+    def cluster_config(self) -> Config:
+        return Config(
+            kube_cli=self.kube,
+            etcd_cr_cli=self.kube,
+            new_etcd_client=self.new_etcd_client,
+            runtime=self.runtime,
+            rng=random.Random(self.rng.getrandbits(32)),
+            trace=self.trace,
+            reconcile_interval=self.reconcile_interval,
+        )
+
+    def fetch_backup(self, url: str) -> bytes | None:
+        for prefix, serve in self.backup_servers.items():
+            if url.startswith(prefix):
+                return serve(url)
+        return None
+
+    def kill_pod(self, namespace: str, name: str) -> None:
+        """Pod loss (in the real-etcd world the pod's process group is killed with it)."""
+        self.kube.delete_pod(namespace, name)
+
+    def client_for(self, namespace: str, cluster: str) -> Any:
+        """An etcd client on the running members of ``cluster``."""
+        pods = self.kube.list_pods(namespace, {"etcd_cluster": cluster})
+        urls = [
+            etcd_flags(p)["advertise-client-urls"]
+            for p in pods
+            if p["status"].get("phase") == "Running"
+        ]
+        return self.new_etcd_client(urls, self.client_tls)
+
+    def put(self, namespace: str, cluster: str, key: str, value: str) -> None:
+        self.client_for(namespace, cluster).put(key, value)
+
+    def get(self, namespace: str, cluster: str, key: str) -> str | None:
+        return self.client_for(namespace, cluster).get(key)
+
+
+class FakeWorld(World):
     """Clock, runtime, fake Kubernetes and fake etcd, and the knobs of the simulation."""
 
     name = "fake"
+    # the fake client checks TLS configuration shape, not certificates: empty material
+    client_tls = TLSConfig(b"", b"", b"")
 
     def __init__(
         self,
@@ -567,43 +620,6 @@ class FakeWorld:
 
     def new_etcd_client(self, endpoints: list[str], tls: TLSConfig | None) -> FakeEtcdClient:
         return FakeEtcdClient(self, endpoints, tls)
-
-    def cluster_config(self) -> Config:
-        return Config(
-            kube_cli=self.kube,
-            etcd_cr_cli=self.kube,
-            new_etcd_client=self.new_etcd_client,
-            runtime=self.runtime,
-            rng=random.Random(self.rng.getrandbits(32)),
-            trace=self.trace,
-            reconcile_interval=self.reconcile_interval,
-        )
-
-    def fetch_backup(self, url: str) -> bytes | None:
-        for prefix, serve in self.backup_servers.items():
-            if url.startswith(prefix):
-                return serve(url)
-        return None
-
-    # The same verbs as the real-etcd world, for scenarios and tests.
-
-    def kill_pod(self, namespace: str, name: str) -> None:
-        self.kube.delete_pod(namespace, name)
-
-    def client_for(self, namespace: str, cluster: str) -> FakeEtcdClient:
-        pods = self.kube.list_pods(namespace, {"etcd_cluster": cluster})
-        urls = [
-            etcd_flags(p)["advertise-client-urls"]
-            for p in pods
-            if p["status"].get("phase") == "Running"
-        ]
-        return FakeEtcdClient(self, urls, TLSConfig(b"", b"", b""))
-
-    def put(self, namespace: str, cluster: str, key: str, value: str) -> None:
-        self.client_for(namespace, cluster).put(key, value)
-
-    def get(self, namespace: str, cluster: str, key: str) -> str | None:
-        return self.client_for(namespace, cluster).get(key)
 
     def close(self) -> None:
         pass

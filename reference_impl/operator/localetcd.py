@@ -37,14 +37,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reference_impl.operator.api import status as api_status
-from reference_impl.operator.cluster.cluster import Config
 from reference_impl.operator.etcdutil.client import (
     ErrMemberNotFound,
     EtcdError,
     EtcdMemberInfo,
     TLSConfig,
 )
-from reference_impl.operator.fake import FakeKube
+from reference_impl.operator.fake import FakeKube, World
 from reference_impl.operator.k8sutil.k8sutil import backup_url_of, etcd_flags
 from reference_impl.operator.kube import Pod
 from reference_impl.operator.runtime import RealClock, Runtime
@@ -360,7 +359,7 @@ class LocalEtcdClient:
         pass
 
 
-class LocalEtcdWorld:
+class LocalEtcdWorld(World):
     name = "etcd"
 
     def __init__(
@@ -387,42 +386,6 @@ class LocalEtcdWorld:
 
     def new_etcd_client(self, endpoints: list[str], tls: TLSConfig | None) -> LocalEtcdClient:
         return LocalEtcdClient(self, endpoints, tls)
-
-    def cluster_config(self) -> Config:
-        return Config(
-            kube_cli=self.kube,
-            etcd_cr_cli=self.kube,
-            new_etcd_client=self.new_etcd_client,
-            runtime=self.runtime,
-            rng=random.Random(self.rng.getrandbits(32)),
-            trace=self.trace,
-            reconcile_interval=self.reconcile_interval,
-        )
-
-    def fetch_backup(self, url: str) -> bytes | None:
-        for prefix, serve in self.backup_servers.items():
-            if url.startswith(prefix):
-                return serve(url)
-        return None
-
-    def kill_pod(self, namespace: str, name: str) -> None:
-        """Pod loss: SIGKILL the process group, drop its data, delete the pod."""
-        self.kube.delete_pod(namespace, name)
-
-    def client_for(self, namespace: str, cluster: str) -> LocalEtcdClient:
-        pods = self.kube.list_pods(namespace, {"etcd_cluster": cluster})
-        urls = [
-            etcd_flags(p)["advertise-client-urls"]
-            for p in pods
-            if p["status"].get("phase") == "Running"
-        ]
-        return LocalEtcdClient(self, urls, None)
-
-    def put(self, namespace: str, cluster: str, key: str, value: str) -> None:
-        self.client_for(namespace, cluster).put(key, value)
-
-    def get(self, namespace: str, cluster: str, key: str) -> str | None:
-        return self.client_for(namespace, cluster).get(key)
 
     def wait_serving(self, namespace: str, cluster: str, timeout: float = 20.0) -> None:
         """Block until a write goes through (a leader exists)."""
