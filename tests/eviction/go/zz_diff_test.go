@@ -2,11 +2,14 @@ package eviction
 
 // Differential harness for the Python mirror (our own code, not upstream).
 //
-// Copy this file into pkg/kubelet/eviction/ of a kubernetes v1.10.11 tree in a
-// GOPATH and run, with Go's module mode off:
+// It recorded tests/eviction/data/differential_go.json.gz. Add it to a kubernetes
+// v1.10.11 tree in a GOPATH without modifying the tree, through an overlay that maps
+// pkg/kubelet/eviction/zz_diff_test.go to this file, with Go's module mode off:
 //
 //	EVICTION_DIFF_IN=scenarios.json EVICTION_DIFF_OUT=go.txt \
-//	  go test -vet=off -run TestZZDifferential ./pkg/kubelet/eviction/
+//	  go test -vet=off -overlay overlay.json -run TestZZDifferential ./pkg/kubelet/eviction/
+//
+// The maintained harness for fresh scenarios is differential/harness/.
 //
 // It replays each scenario (tests/eviction/differential.py writes them) through
 // the real managerImpl and prints one line per synchronize: evicted pods, grace
