@@ -18,12 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.syntax import Syntax
-
 from annotate import graph as graphmod
 from annotate import target as targetmod
-from annotate.excerpt import Excerpt, doc_start, read_excerpt
+from annotate.excerpt import Excerpt, code_html, doc_start, read_excerpt
 from annotate.query import CallEdge, Index, Symbol
 
 
@@ -36,30 +33,10 @@ class ExcerptView:
         return f"{self.symbol.sym}\n{self.excerpt.permalink}\n\n{self.excerpt.numbered()}"
 
     def _repr_html_(self) -> str:
-        console = Console(record=True, width=110, file=_Null())
-        console.print(
-            Syntax(
-                "\n".join(self.excerpt.lines),
-                "go",
-                line_numbers=True,
-                start_line=self.excerpt.start,
-                word_wrap=False,
-            )
-        )
-        body = console.export_html(
-            inline_styles=True, code_format='<pre style="{stylesheet}">{code}</pre>'
-        )
+        body = code_html(self.excerpt.lines, self.excerpt.start, "go", width=110)
         link = html.escape(self.excerpt.permalink or "")
         title = html.escape(self.symbol.sym)
         return f'<div><p><a href="{link}" target="_blank"><code>{title}</code></a></p>{body}</div>'
-
-
-class _Null:
-    def write(self, _s: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
 
 
 @dataclass

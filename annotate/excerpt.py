@@ -39,3 +39,57 @@ def read_excerpt(
 def doc_start(start: int, doc: str) -> int:
     """First line of a declaration including its doc comment (``doc`` as indexed)."""
     return start - (doc.count("\n") + 1) if doc else start
+
+
+# How code is shown as HTML in notebooks and the book: a light Pygments theme, readable
+# beside prose, in the theme's monospace font.
+CODE_THEME = "friendly"
+CODE_BACKGROUND = "#f8f8f8"
+FONT = "font-family: var(--pst-font-family-monospace, monospace); font-size: 0.78em"
+
+
+class _Discard:
+    """A file that drops what rich writes: only the recorded HTML export is wanted."""
+
+    def write(self, _s: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+def code_html(
+    lines: list[str] | tuple[str, ...],
+    start: int,
+    language: str,
+    highlight: set[int] | None = None,
+    width: int = 220,
+) -> str:
+    """Numbered, highlighted source lines as self-contained HTML.
+
+    ``force_jupyter=False``: inside Jupyter rich would otherwise also print the code
+    into the cell as a second, stray output.
+    """
+    from rich.console import Console
+    from rich.syntax import Syntax
+
+    console = Console(record=True, width=width, file=_Discard(), force_jupyter=False)
+    console.print(
+        Syntax(
+            "\n".join(lines),
+            language,
+            line_numbers=True,
+            start_line=start,
+            word_wrap=False,
+            highlight_lines=highlight or set(),
+            theme=CODE_THEME,
+            background_color=CODE_BACKGROUND,
+        )
+    )
+    return console.export_html(
+        inline_styles=True,
+        code_format=(
+            '<pre style="margin:0; padding:0.4em; white-space:pre; '
+            f'background:{CODE_BACKGROUND}; {FONT}">' + "{code}</pre>"
+        ),
+    )

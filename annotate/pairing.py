@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import importlib
 import inspect
-import pkgutil
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,6 +35,7 @@ from annotate.annotations import (
     parse_note,
 )
 from annotate.errors import UserError
+from annotate.excerpt import FONT, code_html
 from annotate.query import AmbiguousSymbol, SymbolNotFound, normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,9 +44,6 @@ ANNOTATIONS = REPO / "annotations"
 ROW = (
     '<div style="display:flex; flex-wrap:wrap; gap:0.8em; align-items:flex-start; margin:0.5em 0">'
 )
-CODE_THEME = "friendly"  # a light Pygments theme, readable beside prose
-CODE_BACKGROUND = "#f8f8f8"
-FONT = "font-family: var(--pst-font-family-monospace, monospace); font-size: 0.78em"
 
 
 # --------------------------------------------------------------------------- corpora
@@ -87,16 +84,11 @@ def available(name: str = "kubernetes") -> bool:
 
 @cache
 def _load_mirrors() -> None:
-    """Import every module of reference_impl, so every ``@mirrors`` declaration is registered."""
-    import reference_impl
+    """Register every ``@mirrors`` declaration; an optional dependency of one mirror
+    must not hide the others in a notebook (``annotate mirrors`` is the strict check)."""
+    from reference_impl.mirrors import import_all
 
-    for info in pkgutil.walk_packages(reference_impl.__path__, "reference_impl."):
-        if info.name.endswith("__main__"):
-            continue
-        try:
-            importlib.import_module(info.name)
-        except Exception:  # an optional dependency of one mirror must not hide the others
-            continue
+    import_all(strict=False)
 
 
 def _all_mirrors() -> list[Any]:
@@ -164,42 +156,6 @@ class PythonSource:
 
 
 # --------------------------------------------------------------------------- rendering
-
-
-class _Null:
-    def write(self, _s: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
-
-
-def _code_html(
-    lines: list[str], start: int, language: str, highlight: set[int] | None = None
-) -> str:
-    from rich.console import Console
-    from rich.syntax import Syntax
-
-    console = Console(record=True, width=220, file=_Null(), force_jupyter=False)
-    console.print(
-        Syntax(
-            "\n".join(lines),
-            language,
-            line_numbers=True,
-            start_line=start,
-            word_wrap=False,
-            highlight_lines=highlight or set(),
-            theme=CODE_THEME,
-            background_color=CODE_BACKGROUND,
-        )
-    )
-    return console.export_html(
-        inline_styles=True,
-        code_format=(
-            '<pre style="margin:0; padding:0.4em; white-space:pre; '
-            f'background:{CODE_BACKGROUND}; {FONT}">' + "{code}</pre>"
-        ),
-    )
 
 
 def _markdown(text: str) -> str:
@@ -276,7 +232,7 @@ class Pair:
                 f'<b>Go</b> {symbol}<br><a href="{link}" target="_blank">{html.escape(where)}'
                 f" @ {html.escape(self.corpus)} (pinned)</a>"
             )
-            go_body = _code_html(list(ex.lines), ex.start, "go")
+            go_body = code_html(list(ex.lines), ex.start, "go")
         else:
             go_head = f"<b>Go</b> {symbol}"
             go_body = _hint_html(self.go_problem or "")
@@ -286,7 +242,7 @@ class Pair:
                 f"<span>{html.escape(s.path)}:{s.start}</span>"
                 for s in self.python
             )
-            py_body = "".join(_code_html(s.lines, s.start, "python") for s in self.python)
+            py_body = "".join(code_html(s.lines, s.start, "python") for s in self.python)
         else:
             py_head = "<b>Python</b>"
             py_body = _hint_html("No Python mirror declares this Go symbol.")
@@ -432,7 +388,7 @@ class Step:
         if self.lines and self.start is not None:
             where = f"{self.path}:{self.start}"
             head = f'<a href="{html.escape(self.permalink or "")}" target="_blank">{where}</a>'
-            code = _code_html(self.lines, self.start, "go", {self.start})
+            code = code_html(self.lines, self.start, "go", {self.start})
             go = _column(f"<b>Go</b> {head}", code, 1.5)
         else:
             go = _column("<b>Go</b>", _hint_html(self.problem or ""), 1.5)
