@@ -85,3 +85,28 @@ def mirrors(go_symbol: str) -> Callable[[T], T]:
 def registry() -> list[Mirror]:
     """Every declaration made so far by imported modules."""
     return list(_REGISTRY)
+
+
+def import_all(strict: bool = True) -> list[str]:
+    """Import every module of ``reference_impl`` so that every declaration is registered.
+
+    ``strict``: an import error propagates (a check must not pass by skipping a broken
+    mirror).  Otherwise the failing modules are returned, so a notebook view can still
+    show the mirrors that do import.
+    """
+    import importlib
+    import pkgutil
+
+    import reference_impl
+
+    failed = []
+    for info in pkgutil.walk_packages(reference_impl.__path__, "reference_impl."):
+        if info.name.endswith("__main__"):
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:
+            if strict:
+                raise
+            failed.append(info.name)
+    return failed

@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from pathlib import Path
 
@@ -52,22 +50,13 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return 1 if drift else 0
 
 
-def _import_all_mirrors() -> None:
-    """Import every module of reference_impl; an import error is a failure, not a skip."""
-    import reference_impl
-
-    for info in pkgutil.walk_packages(reference_impl.__path__, "reference_impl."):
-        if not info.name.endswith("__main__"):
-            importlib.import_module(info.name)
-
-
 def cmd_mirrors(args: argparse.Namespace) -> int:
     from annotate import api
     from annotate.lock import load_lock
     from annotate.query import AmbiguousSymbol, SymbolNotFound
-    from reference_impl.mirrors import registry
+    from reference_impl.mirrors import import_all, registry
 
-    _import_all_mirrors()
+    import_all(strict=True)
     corpora = load_lock()
     views: dict[str, object] = {}
     table = Table(title="@mirrors declarations")
