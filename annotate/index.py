@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotate import buildctx, goparse, resolve
+from annotate.lock import go_package_path
 
 SCHEMA_VERSION = "4"
 SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
@@ -67,16 +68,6 @@ class BuildStats:
     unresolved: int
     rebuilt: bool
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
-
-
-def package_path(import_root: str, directory: str) -> str:
-    """Import path of a directory; vendored packages keep the GOPATH-mode vendor prefix
-    (go/ssa names them ``<root>/vendor/<path>``, so callgraph does too)."""
-    directory = directory.strip("/")
-    if directory.startswith("staging/src/"):
-        # kubernetes: vendor/k8s.io/<repo> are symlinks into staging/src/k8s.io/<repo>
-        return f"{import_root}/vendor/{directory[len('staging/src/') :]}"
-    return import_root if directory in ("", ".") else f"{import_root}/{directory}"
 
 
 def discover(root: Path, only: Callable[[str], bool] | None = None) -> Iterator[str]:
@@ -246,7 +237,7 @@ def _code_hash(stage: str) -> str:
     stored facts or edges instead of silently serving stale ones."""
     here = Path(__file__).resolve().parent
     names = {
-        "parse": ("goparse.py", "buildctx.py", "queries/facts.scm"),
+        "parse": ("goparse.py", "buildctx.py", "queries/facts.scm", "lock.py"),
         "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py"),
     }[stage]
     digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
@@ -284,7 +275,7 @@ def _parse_into(
         for rel, sha, reason, errors, blob in batch:
             directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
             rows.append(
-                (rel, sha, 0, 0, package_path(import_root, directory), reason, errors, blob)
+                (rel, sha, 0, 0, go_package_path(import_root, directory), reason, errors, blob)
             )
         conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 

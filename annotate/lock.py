@@ -112,8 +112,17 @@ class Corpus:
 
     def package_path(self, directory: str) -> str:
         """Go import path of a directory of this corpus (``pkg/kubelet/eviction``)."""
-        directory = directory.strip("/")
-        return self.import_root if directory in ("", ".") else f"{self.import_root}/{directory}"
+        return go_package_path(self.import_root, directory)
+
+
+def go_package_path(import_root: str, directory: str) -> str:
+    """Import path of a directory; vendored packages keep the GOPATH-mode vendor prefix
+    (go/ssa names them ``<root>/vendor/<path>``, so callgraph does too)."""
+    directory = directory.strip("/")
+    if directory.startswith("staging/src/"):
+        # kubernetes: vendor/k8s.io/<repo> are symlinks into staging/src/k8s.io/<repo>
+        return f"{import_root}/vendor/{directory[len('staging/src/') :]}"
+    return import_root if directory in ("", ".") else f"{import_root}/{directory}"
 
 
 @cache
