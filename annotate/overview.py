@@ -39,12 +39,12 @@ class CorpusFacts:
 
 def go_facts(directory: Path, depth: int = 3) -> CorpusFacts:
     """Count Go files, lines and declared functions; group files by their first path parts."""
-    import tree_sitter_go
-    from tree_sitter import Language, Parser, Query, QueryCursor
+    from tree_sitter import Query, QueryCursor
 
-    language = Language(tree_sitter_go.language())
-    parser = Parser(language)
-    query = Query(language, FUNC_QUERY)
+    from annotate.goparse import language, new_parser
+
+    parser = new_parser()
+    query = Query(language(), FUNC_QUERY)
     facts = CorpusFacts()
     for path in sorted(directory.rglob("*.go")):
         rel = path.relative_to(directory)
