@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from annotate.errors import UserError
-from annotate.verify import CHUNK, Hasher
+from annotate.verify import write_hashed, write_link
 
 
 class UnsafeArchive(UserError):
@@ -97,24 +97,18 @@ def extract_stream(
                 target = dest / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if member.issym():
-                    target.symlink_to(member.linkname)
-                    h = Hasher(scheme, len(member.linkname.encode()))
-                    h.update(member.linkname.encode())
+                    digest = write_link(target, member.linkname, scheme)
                 elif member.isfile():
                     source = tar.extractfile(member)
                     assert source is not None
-                    h = Hasher(scheme, member.size)
-                    with target.open("wb") as out:
-                        while chunk := source.read(CHUNK):
-                            h.update(chunk)
-                            out.write(chunk)
+                    digest = write_hashed(target, source.read, member.size, scheme)
                     if member.mode & 0o111:
                         target.chmod(0o755)
                 else:  # hard links inside GitHub archives do not occur; refuse rather than guess
                     raise UnsafeArchive(
                         f"archive member {member.name!r} is a hard link; not supported"
                     )
-                digests[path] = h.hexdigest()
+                digests[path] = digest
                 if on_file:
                     on_file(path)
     except (tarfile.TarError, EOFError, OSError) as exc:

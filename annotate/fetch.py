@@ -38,7 +38,7 @@ from annotate.cache import MARKER, corpora_dir, corpus_dir, installed_corpus_dir
 from annotate.download import ResponseStream
 from annotate.errors import UserError
 from annotate.lock import Corpus
-from annotate.verify import CHUNK, Hasher, Problem, compare, hash_tree, summarize
+from annotate.verify import Problem, compare, hash_tree, summarize, write_hashed, write_link
 
 ProgressFn = Callable[[str, int, int | None], None]  # (what, done, total)
 
@@ -160,28 +160,20 @@ def _from_git(corpus: Corpus, repo: Path, stage: Path, progress: ProgressFn | No
             if len(header) != 3:
                 raise FetchError(f"unexpected reply from git cat-file for {path}: {header!r}")
             size = int(header[2])
-            h = Hasher(corpus.scheme, size)
             target = stage / path
             target.parent.mkdir(parents=True, exist_ok=True)
             if mode == "120000":
-                link = proc.stdout.read(size)
-                archive.check_link_target(path, os.fsdecode(link), f"{path} in {repo}")
-                h.update(link)
-                target.symlink_to(os.fsdecode(link))
+                link = os.fsdecode(proc.stdout.read(size))
+                archive.check_link_target(path, link, f"{path} in {repo}")
+                digests[path] = write_link(target, link, corpus.scheme)
             else:
-                with target.open("wb") as out:
-                    remaining = size
-                    while remaining:
-                        chunk = proc.stdout.read(min(CHUNK, remaining))
-                        if not chunk:
-                            raise FetchError(f"git cat-file ended early while reading {path}")
-                        h.update(chunk)
-                        out.write(chunk)
-                        remaining -= len(chunk)
+                try:
+                    digests[path] = write_hashed(target, proc.stdout.read, size, corpus.scheme)
+                except EOFError as exc:
+                    raise FetchError(f"git cat-file ended early while reading {path}") from exc
                 if mode == "100755":
                     target.chmod(0o755)
             proc.stdout.read(1)  # the newline after each object
-            digests[path] = h.hexdigest()
             if progress:
                 progress("files", done, len(entries))
     finally:
@@ -213,17 +205,15 @@ def _from_directory(
         if source.is_symlink():
             link = os.readlink(source)
             archive.check_link_target(rel, link, f"{source}")
-            h = Hasher(corpus.scheme, len(link.encode()))
-            h.update(link.encode())
-            target.symlink_to(link)
+            digests[rel] = write_link(target, link, corpus.scheme)
         else:
-            h = Hasher(corpus.scheme, source.stat().st_size)
-            with source.open("rb") as inp, target.open("wb") as out:
-                while chunk := inp.read(CHUNK):
-                    h.update(chunk)
-                    out.write(chunk)
+            with source.open("rb") as inp:
+                try:
+                    size = os.fstat(inp.fileno()).st_size
+                    digests[rel] = write_hashed(target, inp.read, size, corpus.scheme)
+                except EOFError as exc:
+                    raise FetchError(f"{source} changed while it was being read") from exc
             shutil.copymode(source, target)
-        digests[rel] = h.hexdigest()
         if progress:
             progress("files", done, len(candidates))
     return Collected(digests, f"directory {root}", ignored=ignored)

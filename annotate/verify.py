@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,31 @@ def digest_bytes(data: bytes, scheme: str) -> str:
     h = Hasher(scheme, len(data))
     h.update(data)
     return h.hexdigest()
+
+
+def write_hashed(target: Path, read: Callable[[int], bytes], size: int, scheme: str) -> str:
+    """Write exactly ``size`` bytes taken from ``read(n)`` to ``target``; return their digest.
+
+    Every source (tar member, git object, file on disk) is copied through here, so what is
+    installed is exactly what was hashed.  A source that ends early raises EOFError.
+    """
+    h = Hasher(scheme, size)
+    remaining = size
+    with target.open("wb") as out:
+        while remaining:
+            chunk = read(min(CHUNK, remaining))
+            if not chunk:
+                raise EOFError(f"{target.name}: source ended {remaining} bytes early")
+            h.update(chunk)
+            out.write(chunk)
+            remaining -= len(chunk)
+    return h.hexdigest()
+
+
+def write_link(target: Path, link: str, scheme: str) -> str:
+    """Create a symlink; its digest is that of the link text, as git stores links."""
+    target.symlink_to(link)
+    return digest_bytes(os.fsencode(link), scheme)
 
 
 def digest_file(path: Path, scheme: str) -> str:
