@@ -47,16 +47,16 @@ class ValueFlow:
         return None
 
     def values_of(self, e: Json, fn: Func, line: int, depth: int = 0) -> frozenset[str]:
-        """Functions (ssa names) an expression may evaluate to."""
+        """Functions (ssa names) an expression may evaluate to.
+
+        Not memoised: an expression is met at one position, so a memo keyed by
+        (expression, function, position) hardly ever hits, and on the full kubernetes
+        tree it held ~10^6 entries.  Recursion ends anyway: sub-expressions are finite,
+        and every other way round goes through :meth:`slot_values`, which is memoised
+        and guards its cycles."""
         if depth > 40 or not isinstance(e, (list, tuple)) or not e:
             return frozenset()
-        key = (id(e), fn.idx, line)
-        if key in self._vals_memo:
-            return self._vals_memo[key]
-        self._vals_memo[key] = frozenset()
-        out = self._values_of(e, fn, line, depth)
-        self._vals_memo[key] = out
-        return out
+        return self._values_of(e, fn, line, depth)
 
     def _values_of(self, e: Json, fn: Func, line: int, depth: int) -> frozenset[str]:
         tag = e[0]
@@ -121,12 +121,17 @@ class ValueFlow:
         """Values of a slot.  A slot already being computed (a cycle, as in a state
         machine whose states return the next state) answers with what the previous
         round found; rounds repeat until no slot grows."""
+        reads = self._reads
+        if reads is not None:
+            reads[-1].append(slot)
         memo = self._slot_memo.get(slot)
         if memo is not None:
             return memo
         if slot in self._slot_busy:
             return self._slot_prev.get(slot, frozenset())
         self._slot_busy.add(slot)
+        if reads is not None:
+            reads.append([])
         try:
             out: set[str] = set(self._slot_prev.get(slot, ()))
             for expr, src_fn, line in self.slots.get(slot, ()):
@@ -134,15 +139,51 @@ class ValueFlow:
             result = frozenset(out)
         finally:
             self._slot_busy.discard(slot)
+            if reads is not None:
+                self._deps[slot] = reads.pop()
         if len(result) > len(self._slot_prev.get(slot, ())):
             self._slot_prev[slot] = result
             self._slots_grew = True
+            if reads is not None:
+                self._dirty.add(slot)
         self._slot_memo[slot] = result
         return result
 
     def bind(self, slot: tuple | None, expr: Json, fn: Func, line: int) -> None:
         if slot is not None:
             self.slots[slot].append((expr, fn, line))
+            if self._reads is not None:
+                self._dirty.add(slot)
+
+    def invalidate(self, dirty: set[tuple], site_reads: dict[int, list]) -> set[int]:
+        """Forget every slot memo that read a dirty slot, directly or through other
+        slots, and return the call sites (keys of ``site_reads``) that did.
+
+        The reverse graph is kept between rounds and only extended: reads recorded
+        since the last call are added (stale reader entries only over-invalidate)."""
+        readers = self._readers
+        for node, deps in self._deps.items():
+            for dep in deps:
+                readers.setdefault(dep, set()).add(node)
+        for site, deps in site_reads.items():
+            for dep in deps:
+                readers.setdefault(dep, set()).add(site)
+        self._deps.clear()
+        site_reads.clear()
+        seen: set = set()
+        todo = list(dirty)
+        sites: set[int] = set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if isinstance(node, int):
+                sites.add(node)
+                continue
+            self._slot_memo.pop(node, None)
+            todo.extend(readers.get(node, ()))
+        return sites
 
     def collect_bindings(self) -> None:
         """Slots from assignments, struct literals and returns (call arguments come later)."""
@@ -171,17 +212,27 @@ class ValueFlow:
                         self.bind(("F", owner, u[1][pos][0]), value, fn, (fn.rec["end"] + 1) * POS)
 
     def _bind_args(self, sym: str, args: list[Json], fn: Func, line: int) -> None:
-        target = self.by_sym.get(sym)
-        if target is None:
+        holders = self._func_holders.get(sym)
+        if holders is None:
+            holders = self._func_holders[sym] = self._holder_params(sym)
+        if not holders:  # most callees take pods, strings and errors: nothing to bind
             return
-        params = target.rec["params"]
-        if not params:
-            return
-        ptypes = self.func_type(target)[1]
+        last = len(holders) - 1
         for i, arg in enumerate(args):
-            j = min(i, len(params) - 1)
-            pname = params[j][0]
-            # Only parameters that can hold a function are worth a binding (most
-            # arguments are pods, strings and errors).
-            if pname and pname != "_" and self._may_hold_func(ptypes[j]):
-                self.bind(("L", target.sym, pname), arg, fn, line)
+            pname = holders[min(i, last)]
+            if pname is not None:
+                self.bind(("L", sym, pname), arg, fn, line)
+
+    def _holder_params(self, sym: str) -> tuple[str | None, ...]:
+        """Per parameter of ``sym``: its name if it can hold a function (so call
+        arguments bound to it matter), else None; () when no parameter can.  Computed
+        once per callee, which is bound from every one of its call sites."""
+        target = self.by_sym.get(sym)
+        if target is None or not target.rec["params"]:
+            return ()
+        ptypes = self.func_type(target)[1]
+        names = tuple(
+            pname if pname and pname != "_" and self._may_hold_func(ptypes[j]) else None
+            for j, (pname, _t) in enumerate(target.rec["params"])
+        )
+        return names if any(n is not None for n in names) else ()

@@ -118,21 +118,11 @@ class Package:
     values: dict[str, tuple[dict[str, Json], str, dict[str, str]]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    caller: str
-    callee: str
-    dispatch: str  # static | dynamic
-    via: str  # call | interface | funcvalue | closure
-    mode: str  # call | go | defer
-    file: str
-    line: int
-    col: int
-    external: bool = False
-
-    @property
-    def kind(self) -> str:
-        return self.dispatch if self.mode == "call" else f"{self.dispatch}+{self.mode}"
+# One resolved call edge: (caller, callee, dispatch, via, mode, file, line, col), where
+# dispatch is static | dynamic, via is call | interface | funcvalue | closure (call for an
+# external callee) and mode is call | go | defer.  A plain tuple, not a class: the full
+# kubernetes tree has ~8e5 edges, streamed straight into SQLite rows.
+Edge = tuple[str, str, str, str, str, str, int, int]
 
 
 @dataclass(frozen=True, slots=True)
