@@ -21,13 +21,15 @@ import hashlib
 import json
 import marshal
 import os
+import queue
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from annotate import buildctx, goparse, resolve
@@ -117,7 +119,8 @@ def _worker_parser() -> goparse.ts.Parser:
 
 def connect(db_path: Path) -> sqlite3.Connection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path)
+    # check_same_thread=False: _Writer hands the connection to its thread (one user at a time)
+    conn = sqlite3.connect(db_path, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA + _INDEXES)
@@ -309,75 +312,111 @@ def _store_result(conn: sqlite3.Connection, result: resolve.Result) -> None:
     conn.execute("DELETE FROM symbols")
     conn.execute("DELETE FROM edges")
     conn.execute("DELETE FROM unresolved")
-    # Bulk load without the edge indexes, then build them once (much faster).
+    # Bulk load without the indexes, then build them once (much faster).
     conn.execute("DROP INDEX IF EXISTS edges_caller")
     conn.execute("DROP INDEX IF EXISTS edges_callee")
     conn.execute("DROP INDEX IF EXISTS symbols_name")
-    ids: dict[str, int] = {}
-    rows: list[tuple] = []
-    insert_symbols = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-    for rec in result.symbols:
-        if rec["sym"] not in ids:
-            ids[rec["sym"]] = len(ids) + 1
-            rows.append(
-                (
-                    ids[rec["sym"]],
-                    rec["sym"],
-                    rec["kind"],
-                    rec["pkg"],
-                    rec["name"],
-                    rec["recv"],
-                    rec["file"],
-                    rec["start"],
-                    rec["end"],
-                    rec["doc"],
-                    0,
+    with _Writer(conn) as writer:
+        ids: dict[str, int] = {}
+        rows: list[tuple] = []
+        insert_symbols = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        for rec in result.symbols:
+            if rec["sym"] not in ids:
+                ids[rec["sym"]] = len(ids) + 1
+                rows.append(
+                    (
+                        ids[rec["sym"]],
+                        rec["sym"],
+                        rec["kind"],
+                        rec["pkg"],
+                        rec["name"],
+                        rec["recv"],
+                        rec["file"],
+                        rec["start"],
+                        rec["end"],
+                        rec["doc"],
+                        0,
+                    )
                 )
-            )
-            if len(rows) >= 20_000:
-                conn.executemany(insert_symbols, rows)
-                rows = []
+                if len(rows) >= 20_000:
+                    writer.put(insert_symbols, rows)
+                    rows = []
 
-    def sym_id(sym: str, kind: str = "external") -> int:
-        found = ids.get(sym)
-        if found is None:
+        def new_id(sym: str, kind: str) -> int:
             found = ids[sym] = len(ids) + 1
             external = 1 if kind == "external" else 0
             rows.append(
                 (found, sym, kind, _pkg_of(sym), _short(sym), None, None, None, None, "", external)
             )
-        return found
+            return found
 
-    # Edges stream from the resolver into SQLite in batches; never all in memory.
-    batch: list[tuple] = []
-    insert = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
-    for e in result.edges:
-        batch.append(
-            (
-                sym_id(e.caller, "init"),
-                sym_id(e.callee),
-                e.dispatch,
-                e.via,
-                e.mode,
-                e.file,
-                e.line,
-                e.col,
+        # Edges stream from the resolver into SQLite in batches; never all in memory.
+        batch: list[tuple] = []
+        insert = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
+        get = ids.get
+        for caller, callee, *rest in result.edges:
+            batch.append(
+                (
+                    get(caller) or new_id(caller, "init"),
+                    get(callee) or new_id(callee, "external"),
+                    *rest,
+                )
             )
+            if len(batch) >= 50_000:
+                writer.put(insert, batch)
+                batch = []
+        writer.put(insert, batch)
+        writer.put(
+            "INSERT INTO unresolved VALUES (?,?,?,?,?,?)",
+            [
+                (get(u.caller) or new_id(u.caller, "init"), *astuple(u)[1:])
+                for u in result.unresolved
+            ],
         )
-        if len(batch) >= 50_000:
-            conn.executemany(insert, batch)
-            batch = []
-    conn.executemany(insert, batch)
-    conn.executemany(
-        "INSERT INTO unresolved VALUES (?,?,?,?,?,?)",
-        (
-            (sym_id(u.caller, "init"), u.callee_text, u.reason, u.file, u.line, u.col)
-            for u in result.unresolved
-        ),
-    )
-    conn.executemany(insert_symbols, rows)
+        writer.put(insert_symbols, rows)
     conn.executescript(_INDEXES)
     conn.commit()
+
+
+class _Writer:
+    """Runs ``executemany`` batches on a second thread while this one builds the next.
+
+    sqlite3 releases the GIL while SQLite inserts, so B-tree work overlaps the Python
+    that emits rows -- on the full kubernetes tree the second core is otherwise idle
+    here.  The connection is used by one thread at a time: the caller does not touch it
+    between ``__enter__`` and ``__exit__``, which waits for the queue to drain and
+    re-raises the writer's error, if any.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.queue: queue.Queue[tuple[str, list[tuple]] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="index-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def put(self, sql: str, rows: list[tuple]) -> None:
+        if self.error is not None:
+            raise self.error
+        if rows:
+            self.queue.put((sql, rows))
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.conn.executemany(*item)
+                except BaseException as exc:  # handed to the producing thread
+                    self.error = exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
 
 
 def _pkg_of(sym: str) -> str:
