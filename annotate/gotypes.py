@@ -155,8 +155,26 @@ class TypeInference:
         if key in self._impl_memo:
             return self._impl_memo[key]
         self._impl_memo[key] = []  # guards recursion through embedded interfaces
-        wanted = self.iface_methods(iface) or {}
         out: list[Func] = []
+        for ms in self._satisfying(iface, helpers):
+            target = ms.get(method)
+            if target and target[0] == "m":
+                out.append(target[1])
+            elif target and target[0] == "i" and target[1] != iface:
+                # promoted from an embedded interface field: whatever implements that
+                out.extend(self.implementations(target[1], method, helpers))
+        self._impl_memo[key] = out
+        return out
+
+    def _satisfying(self, iface: Type, helpers: bool) -> list[dict[str, tuple]]:
+        """Method sets of the corpus types that satisfy ``iface`` -- computed once per
+        interface, not once per method called on it."""
+        key = (iface, helpers)
+        found = self._satisfy_memo.get(key)
+        if found is not None:
+            return found
+        wanted = self.iface_methods(iface) or {}
+        out: list[dict[str, tuple]] = []
         if wanted:
             rarest = min(wanted, key=lambda n: len(self._methods_by_name.get(n, ())))
             for decl in self._methods_by_name.get(rarest, ()):
@@ -164,15 +182,9 @@ class TypeInference:
                 if self.underlying(t)[0] == "I" or (not helpers and is_test_helper(decl.pkg)):
                     continue
                 ms = self.method_set(t)
-                if not all(n in ms and self._sig_ok(ms[n], sig) for n, sig in wanted.items()):
-                    continue
-                target = ms.get(method)
-                if target and target[0] == "m":
-                    out.append(target[1])
-                elif target and target[0] == "i" and target[1] != iface:
-                    # promoted from an embedded interface field: whatever implements that
-                    out.extend(self.implementations(target[1], method, helpers))
-        self._impl_memo[key] = out
+                if all(n in ms and self._sig_ok(ms[n], sig) for n, sig in wanted.items()):
+                    out.append(ms)
+        self._satisfy_memo[key] = out
         return out
 
     def _sig_ok(self, entry: tuple, sig: Type) -> bool:

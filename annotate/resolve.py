@@ -67,6 +67,7 @@ class Resolver(TypeInference, ValueFlow):
         self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
         self._type_busy: set[tuple[int, int, int]] = set()
         self._impl_memo: dict[tuple, list[Func]] = {}
+        self._satisfy_memo: dict[tuple, list[dict[str, tuple]]] = {}
         self._func_holders: dict[str, tuple[str | None, ...]] = {}  # see _holder_params
         self._mset_memo: dict[tuple, dict[str, tuple]] = {}
         self._methods_by_name: dict[str, list[TypeDecl]] = defaultdict(list)
@@ -292,6 +293,7 @@ class Resolver(TypeInference, ValueFlow):
             still_dynamic = []
             new_bindings = False
             reads = self._reads
+            holders = self._func_holders
             for site in dynamic:
                 i, f, (fidx, callee, args, line, col, _mode) = site
                 fn = f.facts["_funcs"][fidx]
@@ -314,7 +316,8 @@ class Resolver(TypeInference, ValueFlow):
                     # arguments flow into a callee's parameters once per (site, callee)
                     if how != "external" and (sym, how) not in old:
                         new_bindings = True
-                        self._bind_args(sym, args, fn, pos)
+                        if holders.get(sym, True):  # () -- nothing to bind -- is common
+                            self._bind_args(sym, args, fn, pos)
             self.rounds.append((len(dynamic), time.perf_counter() - started))
             if round_no == 0:
                 dynamic = still_dynamic
