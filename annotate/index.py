@@ -21,21 +21,19 @@ import hashlib
 import json
 import marshal
 import os
-import queue
 import sqlite3
 import sys
-import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotate import buildctx, goparse, resolve
 from annotate.lock import go_package_path
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
 
 SCHEMA = """
@@ -44,7 +42,7 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, sha256 TEXT, mtime_ns INTEGER, size INTEGER, pkg TEXT,
     excluded TEXT, errors TEXT, facts BLOB);
 CREATE TABLE IF NOT EXISTS symbols (
-    id INTEGER PRIMARY KEY, sym TEXT UNIQUE, kind TEXT, pkg TEXT, name TEXT, recv TEXT,
+    id INTEGER PRIMARY KEY, sym TEXT, kind TEXT, pkg TEXT, name TEXT, recv TEXT,
     file TEXT, start INTEGER, end_line INTEGER, doc TEXT, external INTEGER DEFAULT 0);
 CREATE TABLE IF NOT EXISTS edges (
     caller INTEGER, callee INTEGER, dispatch TEXT, via TEXT, mode TEXT,
@@ -52,11 +50,18 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE TABLE IF NOT EXISTS unresolved (
     caller INTEGER, callee_text TEXT, reason TEXT, file TEXT, line INTEGER, col INTEGER);
 """
-_INDEXES = """
-CREATE INDEX IF NOT EXISTS edges_caller ON edges(caller);
-CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
+# Indexes are dropped for a bulk load and built once after it (much faster than
+# keeping them up to date row by row); the symbols' ones while calls are resolved.
+_SYMBOL_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS symbols_sym ON symbols(sym);
 CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);
 """
+_EDGE_INDEXES = """
+CREATE INDEX IF NOT EXISTS edges_caller ON edges(caller);
+CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
+"""
+_INDEXES = _SYMBOL_INDEXES + _EDGE_INDEXES
+_TABLES = ("meta", "files", "symbols", "edges", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ def discover(root: Path, only: Callable[[str], bool] | None = None) -> Iterator[
 def _parse_job(
     job: tuple[str, str, buildctx.Platform],
 ) -> tuple[str, str, str | None, str, bytes]:
-    """Worker: hash, check build constraints, parse.  Returns compressed facts."""
+    """Worker: hash, check build constraints, parse.  Returns the facts, marshalled."""
     root, rel, platform = job
     try:
         data = Path(root, rel).read_bytes()
@@ -104,7 +109,9 @@ def _parse_job(
     errors = json.dumps(facts["errors"])
     # marshal, not JSON: it is several times faster to load, and it keeps shared
     # sub-expressions and interned names shared, which bounds memory on big trees.
-    return rel, sha, None, errors, zlib.compress(marshal.dumps(facts), 1)
+    # Not compressed: zlib cost more time (compressing here, inflating in the parent)
+    # than the smaller table saves.
+    return rel, sha, None, errors, marshal.dumps(facts)
 
 
 _PARSER = None
@@ -119,11 +126,18 @@ def _worker_parser() -> goparse.ts.Parser:
 
 def connect(db_path: Path) -> sqlite3.Connection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    # check_same_thread=False: _Writer hands the connection to its thread (one user at a time)
-    conn = sqlite3.connect(db_path, check_same_thread=False)
+    conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.executescript(SCHEMA + _INDEXES)
+    conn.executescript(SCHEMA)
+    if _meta(conn, "schema") != SCHEMA_VERSION:
+        # An index written by another version of this code: its tables may be shaped
+        # differently, so start from empty ones (the next build re-parses everything).
+        conn.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in _TABLES))
+        conn.executescript(SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        conn.commit()
+    conn.executescript(_INDEXES)
     return conn
 
 
@@ -199,26 +213,29 @@ def _build_locked(
         seconds = {"scan": time.perf_counter() - started}
         say(f"parsing {len(todo)} of {len(paths)} files")
         mark = time.perf_counter()
-        _parse_into(conn, root, import_root, todo, platform, workers)
-        for rel in gone:
-            conn.execute("DELETE FROM files WHERE path = ?", (rel,))
-        _refresh_stat(conn, stats)
-        seconds["parse"] = time.perf_counter() - mark
-        say("resolving calls")
-        mark = time.perf_counter()
-        # Millions of small lists and no cycles: the cyclic GC would only rescan them.
+        # Millions of small tuples and no cycles: the cyclic GC would only rescan them.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            inputs = _load_inputs(conn)
+            parsed = _parse_into(conn, root, import_root, todo, platform, workers)
+            for rel in gone:
+                conn.execute("DELETE FROM files WHERE path = ?", (rel,))
+            _refresh_stat(conn, stats)
+            seconds["parse"] = time.perf_counter() - mark
+            say("resolving calls")
+            mark = time.perf_counter()
+            inputs = _load_inputs(conn, parsed)
+            del parsed
             seconds["load"] = time.perf_counter() - mark
             mark = time.perf_counter()
             result = resolve.resolve(inputs)
             del inputs
             seconds["resolve"] = time.perf_counter() - mark
             mark = time.perf_counter()
-            _store_result(conn, result)
-            del result
+            store = _Store(conn)
+            store.symbols(result.symbols)
+            store.edges(result.edges, result.unresolved)
+            del result, store
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -269,20 +286,24 @@ def _parse_into(
     todo: list[str],
     platform: buildctx.Platform,
     workers: int | None,
-) -> None:
+) -> dict[str, resolve.FileInput]:
+    """Parse ``todo`` in a process pool, store each file's row as it arrives, and
+    return the facts of the files parsed (resolution needs them next)."""
     jobs = [(str(root), rel, platform) for rel in todo]
     workers = workers or os.cpu_count() or 1
+    parsed: dict[str, resolve.FileInput] = {}
 
     def store(batch: list[tuple[str, str, str | None, str, bytes]]) -> None:
         rows = []
         for rel, sha, reason, errors, blob in batch:
             directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
-            rows.append(
-                (rel, sha, 0, 0, go_package_path(import_root, directory), reason, errors, blob)
-            )
+            pkg = go_package_path(import_root, directory)
+            rows.append((rel, sha, 0, 0, pkg, reason, errors, blob))
+            if blob:
+                # Loaded now, while the workers parse on, rather than read back later.
+                parsed[rel] = resolve.FileInput(rel, pkg, marshal.loads(blob))
         conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    # Results are stored as they arrive, so the parent never holds every file's facts.
     batch: list[tuple[str, str, str | None, str, bytes]] = []
     if workers > 1 and len(jobs) > 20:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -296,65 +317,91 @@ def _parse_into(
             batch.append(_parse_job(job))
     store(batch)
     conn.commit()
+    return parsed
 
 
-def _load_inputs(conn: sqlite3.Connection) -> list[resolve.FileInput]:
+def _load_inputs(
+    conn: sqlite3.Connection, parsed: dict[str, resolve.FileInput]
+) -> list[resolve.FileInput]:
+    """Facts of every included file: just parsed, or stored by an earlier build."""
     out = []
-    for path, pkg, blob in conn.execute(
-        "SELECT path, pkg, facts FROM files WHERE excluded IS NULL ORDER BY path"
-    ):
-        if blob:
-            out.append(resolve.FileInput(path, pkg, marshal.loads(zlib.decompress(blob))))
+    rows = conn.execute("SELECT path, pkg FROM files WHERE excluded IS NULL ORDER BY path")
+    for path, pkg in rows.fetchall():
+        found = parsed.get(path)
+        if found is None:
+            (blob,) = conn.execute("SELECT facts FROM files WHERE path = ?", (path,)).fetchone()
+            found = resolve.FileInput(path, pkg, marshal.loads(blob)) if blob else None
+        if found is not None:
+            out.append(found)
     return out
 
 
-def _store_result(conn: sqlite3.Connection, result: resolve.Result) -> None:
-    conn.execute("DELETE FROM symbols")
-    conn.execute("DELETE FROM edges")
-    conn.execute("DELETE FROM unresolved")
-    # Bulk load without the indexes, then build them once (much faster).
-    conn.execute("DROP INDEX IF EXISTS edges_caller")
-    conn.execute("DROP INDEX IF EXISTS edges_callee")
-    conn.execute("DROP INDEX IF EXISTS symbols_name")
-    with _Writer(conn) as writer:
-        ids: dict[str, int] = {}
+class _Store:
+    """Writes the resolver's output: symbols, then edges and unresolved calls, into
+    tables emptied and stripped of their indexes (built once at the end, much faster
+    than row by row).
+
+    (Writing on a second thread while the resolver runs was tried: sqlite3 takes the
+    GIL back for every row, and with the other thread busy in Python each handover
+    waits out the switch interval -- slower than writing here.)
+    """
+
+    SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    EDGES = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
+    UNRESOLVED = "INSERT INTO unresolved VALUES (?,?,?,?,?,?)"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ids: dict[str, int] = {}
+        self.extra: list[tuple] = []  # symbols first met as callers or callees
+        for table in ("symbols", "edges", "unresolved"):
+            conn.execute(f"DELETE FROM {table}")
+        for name in ("symbols_sym", "symbols_name", "edges_caller", "edges_callee"):
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+    def _put(self, sql: str, rows: list[tuple]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def symbols(self, records: Iterator[dict[str, Any]]) -> None:
+        ids = self.ids
         rows: list[tuple] = []
-        insert_symbols = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-        for rec in result.symbols:
-            if rec["sym"] not in ids:
-                ids[rec["sym"]] = len(ids) + 1
-                rows.append(
-                    (
-                        ids[rec["sym"]],
-                        rec["sym"],
-                        rec["kind"],
-                        rec["pkg"],
-                        rec["name"],
-                        rec["recv"],
-                        rec["file"],
-                        rec["start"],
-                        rec["end"],
-                        rec["doc"],
-                        0,
-                    )
-                )
-                if len(rows) >= 20_000:
-                    writer.put(insert_symbols, rows)
-                    rows = []
-
-        def new_id(sym: str, kind: str) -> int:
-            found = ids[sym] = len(ids) + 1
-            external = 1 if kind == "external" else 0
+        for rec in records:
+            if rec["sym"] in ids:
+                continue
+            ids[rec["sym"]] = len(ids) + 1
             rows.append(
-                (found, sym, kind, _pkg_of(sym), _short(sym), None, None, None, None, "", external)
+                (
+                    ids[rec["sym"]],
+                    rec["sym"],
+                    rec["kind"],
+                    rec["pkg"],
+                    rec["name"],
+                    rec["recv"],
+                    rec["file"],
+                    rec["start"],
+                    rec["end"],
+                    rec["doc"],
+                    0,
+                )
             )
-            return found
+            if len(rows) >= 20_000:
+                self._put(self.SYMBOLS, rows)
+                rows = []
+        self._put(self.SYMBOLS, rows)
 
+    def _new_id(self, sym: str, kind: str) -> int:
+        found = self.ids[sym] = len(self.ids) + 1
+        external = 1 if kind == "external" else 0
+        self.extra.append(
+            (found, sym, kind, _pkg_of(sym), _short(sym), None, None, None, None, "", external)
+        )
+        return found
+
+    def edges(self, edges: Iterator[resolve.Edge], unresolved: list[resolve.Unresolved]) -> None:
         # Edges stream from the resolver into SQLite in batches; never all in memory.
+        get, new_id = self.ids.get, self._new_id
         batch: list[tuple] = []
-        insert = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
-        get = ids.get
-        for caller, callee, *rest in result.edges:
+        for caller, callee, *rest in edges:
             batch.append(
                 (
                     get(caller) or new_id(caller, "init"),
@@ -363,60 +410,15 @@ def _store_result(conn: sqlite3.Connection, result: resolve.Result) -> None:
                 )
             )
             if len(batch) >= 50_000:
-                writer.put(insert, batch)
+                self._put(self.EDGES, batch)
                 batch = []
-        writer.put(insert, batch)
-        writer.put(
-            "INSERT INTO unresolved VALUES (?,?,?,?,?,?)",
-            [
-                (get(u.caller) or new_id(u.caller, "init"), *astuple(u)[1:])
-                for u in result.unresolved
-            ],
+        self._put(self.EDGES, batch)
+        self._put(
+            self.UNRESOLVED,
+            [(get(u.caller) or new_id(u.caller, "init"), *astuple(u)[1:]) for u in unresolved],
         )
-        writer.put(insert_symbols, rows)
-    conn.executescript(_INDEXES)
-    conn.commit()
-
-
-class _Writer:
-    """Runs ``executemany`` batches on a second thread while this one builds the next.
-
-    sqlite3 releases the GIL while SQLite inserts, so B-tree work overlaps the Python
-    that emits rows -- on the full kubernetes tree the second core is otherwise idle
-    here.  The connection is used by one thread at a time: the caller does not touch it
-    between ``__enter__`` and ``__exit__``, which waits for the queue to drain and
-    re-raises the writer's error, if any.
-    """
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.queue: queue.Queue[tuple[str, list[tuple]] | None] = queue.Queue(maxsize=4)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="index-writer", daemon=True)
-
-    def __enter__(self) -> _Writer:
-        self.thread.start()
-        return self
-
-    def put(self, sql: str, rows: list[tuple]) -> None:
-        if self.error is not None:
-            raise self.error
-        if rows:
-            self.queue.put((sql, rows))
-
-    def _run(self) -> None:
-        while (item := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self.conn.executemany(*item)
-                except BaseException as exc:  # handed to the producing thread
-                    self.error = exc
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None and exc_info[0] is None:
-            raise self.error
+        self._put(self.SYMBOLS, self.extra)
+        self.conn.executescript(_INDEXES)
 
 
 def _pkg_of(sym: str) -> str:
