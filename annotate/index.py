@@ -124,11 +124,18 @@ def _worker_parser() -> goparse.ts.Parser:
     return _PARSER
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
+def connect(db_path: Path, bulk: bool = False) -> sqlite3.Connection:
+    """Open (creating if need be) an index database.  ``bulk``: no journal and no
+    syncs, for a database built from scratch under a temporary name (see
+    :func:`build`) -- a crash leaves only that file, which is never read."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    if bulk:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+    else:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA)
     if _meta(conn, "schema") != SCHEMA_VERSION:
         # An index written by another version of this code: its tables may be shaped
@@ -177,11 +184,66 @@ def _build_locked(
     progress: Callable[[str], None] | None,
 ) -> BuildStats:
     platform = platform or buildctx.Platform()
-    say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    conn = connect(db_path)
+    config = json.dumps([SCHEMA_VERSION, import_root, platform.key, _code_hash("parse")])
+    if _reusable(db_path, config):
+        return _build_into(
+            connect(db_path), root, import_root, config, platform, only, workers, progress, started
+        )
+    # Nothing to keep: build under a temporary name, without a journal (faster), and
+    # rename it into place once complete -- a failed or interrupted build leaves the
+    # old index as it was, never a half-written one.
+    building = db_path.with_name(db_path.name + ".building")
+    _remove_database(building)
     try:
-        config = json.dumps([SCHEMA_VERSION, import_root, platform.key, _code_hash("parse")])
+        conn = connect(building, bulk=True)
+        stats = _build_into(
+            conn, root, import_root, config, platform, only, workers, progress, started, close=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")  # readers may come while a later build writes
+        conn.close()
+        _remove_database(db_path)
+        os.replace(building, db_path)
+        return stats
+    except BaseException:
+        _remove_database(building)
+        raise
+
+
+def _reusable(db_path: Path, config: str) -> bool:
+    """Whether ``db_path`` holds an index this build can update (same schema, parser,
+    platform and import root), rather than one to replace."""
+    if not db_path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return _meta(conn, "schema") == SCHEMA_VERSION and _meta(conn, "config") == config
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not a database, or an older layout without a meta table
+        return False
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _build_into(
+    conn: sqlite3.Connection,
+    root: Path,
+    import_root: str,
+    config: str,
+    platform: buildctx.Platform,
+    only: Callable[[str], bool] | None,
+    workers: int | None,
+    progress: Callable[[str], None] | None,
+    started: float,
+    close: bool = True,
+) -> BuildStats:
+    say = progress or (lambda _msg: None)
+    try:
         resolver = _code_hash("resolve")
         if _meta(conn, "config") != config:
             conn.execute("DELETE FROM files")  # platform or format changed: start over
@@ -249,7 +311,8 @@ def _build_locked(
         seconds["store"] = time.perf_counter() - mark
         return _stats(conn, parsed=len(todo), rebuilt=True, seconds=seconds)
     finally:
-        conn.close()
+        if close:
+            conn.close()
 
 
 def _code_hash(stage: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from annotate import index
@@ -85,3 +86,44 @@ def test_malformed_files_are_indexed_with_errors_recorded(tmp_path: Path) -> Non
         "example.com/bad/bad.Latin",
     }
     assert [e.callee.sym for e in idx.callees(good)] == ["example.com/bad/bad.helper"]
+
+
+def test_a_fresh_build_replaces_the_index_only_when_complete(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "i.sqlite"
+    first = index.build(fixture_copy, MODULE, db, workers=1)
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("i.sqlite"))
+    assert leftovers == ["i.sqlite", "i.sqlite.lock"]  # no ".building" file, no journal
+
+    # Another platform cannot reuse the index: it is rebuilt from scratch, and a failure
+    # part way leaves the old index untouched and no half-written file behind.
+    def fail(*_args: object) -> None:
+        raise RuntimeError("resolver crashed")
+
+    monkeypatch.setattr(index.resolve, "resolve", fail)
+    try:
+        index.build(fixture_copy, MODULE, db, Platform(goos="windows"), workers=1)
+    except RuntimeError as exc:
+        assert "resolver crashed" in str(exc)
+    else:
+        raise AssertionError("the build should have failed")
+    assert not (tmp_path / "i.sqlite.building").exists()
+    assert Index(db).resolve("util.PlatformValue") is not None
+    monkeypatch.undo()
+    again = index.build(fixture_copy, MODULE, db, workers=1)
+    assert not again.rebuilt and again.edges == first.edges  # still the linux index, warm
+    win = index.build(fixture_copy, MODULE, db, Platform(goos="windows"), workers=1)
+    assert win.rebuilt and win.parsed == win.files
+
+
+def test_an_index_of_an_older_schema_is_rebuilt(fixture_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "i.sqlite"
+    old = sqlite3.connect(db)
+    old.executescript("CREATE TABLE files (path TEXT PRIMARY KEY, facts BLOB);")
+    old.execute("INSERT INTO files VALUES ('x.go', x'00')")
+    old.commit()
+    old.close()
+    stats = index.build(fixture_copy, MODULE, db, workers=1)
+    assert stats.rebuilt and stats.parsed == stats.files > 5
+    assert Index(db).resolve("eviction.deleteImages") is not None
