@@ -15,8 +15,22 @@ until no slot grows.
 
 from __future__ import annotations
 
-from annotate.gomodel import END, UNKNOWN, Func, Json, is_test_helper, lookup_local
+from annotate.gomodel import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
 from annotate.goparse import POS
+
+# The expression forms :meth:`ValueFlow.values_of` can find a function in; binding
+# anything else (constants, nil, arithmetic, ...) to a slot could never add a value.
+VALUE_TAGS = frozenset(
+    ("lit", "id", "sel", "call", "comp", "index", "deref", "addr", "assert", "slice", "conv")
+)
+
+
+def strip_pointers(t: Type) -> Type:
+    """``**T`` -> ``T``: a pointer result can carry what its target holds (a
+    ``*[256]func`` table, say)."""
+    while t[0] == "P":
+        t = t[1]
+    return t
 
 
 class ValueFlow:
@@ -192,12 +206,17 @@ class ValueFlow:
             if not local:
                 continue
             for fidx, lhs, rhs, start, visible in f.facts["assigns"]:
-                fn = local[fidx]
-                self.bind(self.slot_of(lhs, fn, visible + 1), rhs, fn, start)
+                if rhs[0] in VALUE_TAGS:
+                    fn = local[fidx]
+                    self.bind(self.slot_of(lhs, fn, visible + 1), rhs, fn, start)
             for fidx, values in f.facts["returns"]:
                 fn = local[fidx]
-                for v in values:
-                    self.bind(("R", fn.sym), v, fn, END)
+                # Like parameters (see _holder_params): results that cannot hold a
+                # function (errors, counts, structs) are not worth a binding.
+                if any(self._may_hold_func(strip_pointers(t)) for t in self.func_type(fn)[2]):
+                    for v in values:
+                        if v[0] in VALUE_TAGS:
+                            self.bind(("R", fn.sym), v, fn, END)
             for fidx, texpr, elements in f.facts["comps"]:
                 fn = local[fidx]
                 t = self.rtype(texpr, fn.pkg, fn.imports) if texpr else UNKNOWN
@@ -206,6 +225,8 @@ class ValueFlow:
                     continue
                 owner = t if t[0] == "N" else ("anon",)
                 for pos, (key, value) in enumerate(elements):
+                    if value[0] not in VALUE_TAGS:
+                        continue
                     if key is not None and key[0] == "id":
                         self.bind(("F", owner, key[1]), value, fn, (fn.rec["end"] + 1) * POS)
                     elif key is None and pos < len(u[1]):
