@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -464,21 +464,38 @@ class _Store:
         # Edges stream from the resolver into SQLite in batches; never all in memory.
         get, new_id = self.ids.get, self._new_id
         batch: list[tuple] = []
-        for caller, callee, *rest in edges:
-            batch.append(
+        append = batch.append
+        for e in edges:
+            append(
                 (
-                    get(caller) or new_id(caller, "init"),
-                    get(callee) or new_id(callee, "external"),
-                    *rest,
+                    get(e[0]) or new_id(e[0], "init"),
+                    get(e[1]) or new_id(e[1], "external"),
+                    e[2],
+                    e[3],
+                    e[4],
+                    e[5],
+                    e[6],
+                    e[7],
                 )
             )
             if len(batch) >= 50_000:
                 self._put(self.EDGES, batch)
                 batch = []
+                append = batch.append
         self._put(self.EDGES, batch)
         self._put(
             self.UNRESOLVED,
-            [(get(u.caller) or new_id(u.caller, "init"), *astuple(u)[1:]) for u in unresolved],
+            [
+                (
+                    get(u.caller) or new_id(u.caller, "init"),
+                    u.callee_text,
+                    u.reason,
+                    u.file,
+                    u.line,
+                    u.col,
+                )
+                for u in unresolved
+            ],
         )
         self._put(self.SYMBOLS, self.extra)
         self.conn.executescript(_INDEXES)
