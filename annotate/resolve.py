@@ -270,71 +270,75 @@ class Resolver(TypeInference, ValueFlow):
         around a cycle) reaches through those reads, until no slot changes -- on the
         full kubernetes tree that is a few hundred sites instead of ~1.5e4 per round.
         """
-        # One entry per call site, in file order: its targets, or why it has none.
-        # (Flat and shared where possible: the full kubernetes tree has ~9e5 sites.)
-        results: list[Outcome] = []
-        dynamic: list[tuple[int, FileInput, list[Json]]] = []
-        for f in self.files:
-            if f.facts.get("_funcs"):
-                for call in f.facts["calls"]:
-                    dynamic.append((len(results), f, call))
-                    results.append(None)
-        self.rounds = []
+        started = time.perf_counter()
+        results, everywhere, changed = self._first_round()
+        self.rounds = [(len(results), time.perf_counter() - started)]
         site_reads: dict[int, list] = {}
-        for round_no in range(12):
+        dynamic = everywhere
+        # From the second round on, record what every slot and site reads, so that
+        # later rounds redo only what a changed slot reaches.
+        self._slot_memo.clear()
+        self._reads, self._deps, self._dirty, self._readers = [], {}, set(), {}
+        reads = self._reads
+        holders = self._func_holders
+        while changed and dynamic and len(self.rounds) < 12:
             started = time.perf_counter()
-            if round_no <= 1:
-                self._slot_memo.clear()
-            if round_no == 1:
-                # From the second round on, record what every slot and site reads, so
-                # that later rounds redo only what a changed slot reaches.
-                self._reads, self._deps, self._dirty, self._readers = [], {}, set(), {}
-            self._slots_grew = False
-            still_dynamic = []
-            new_bindings = False
-            reads = self._reads
-            holders = self._func_holders
             for site in dynamic:
                 i, f, (fidx, callee, args, line, col, _mode) = site
                 fn = f.facts["_funcs"][fidx]
-                self._used_dynamic = False
                 pos = line * POS + col
-                if reads is None:
+                reads.append([])
+                try:
                     targets, why = self._targets(callee, fn, pos)
-                else:
-                    reads.append([])
-                    try:
-                        targets, why = self._targets(callee, fn, pos)
-                    finally:
-                        site_reads[i] = reads.pop()
+                finally:
+                    site_reads[i] = reads.pop()
                 before = results[i]
                 results[i] = self._outcome(targets, why)
-                if self._used_dynamic:
-                    still_dynamic.append(site)
                 old = before if isinstance(before, tuple) else ()
                 for sym, how in targets:
                     # arguments flow into a callee's parameters once per (site, callee)
-                    if how != "external" and (sym, how) not in old:
-                        new_bindings = True
-                        if holders.get(sym, True):  # () -- nothing to bind -- is common
-                            self._bind_args(sym, args, fn, pos)
+                    if how != "external" and (sym, how) not in old and holders.get(sym, True):
+                        self._bind_args(sym, args, fn, pos)
             self.rounds.append((len(dynamic), time.perf_counter() - started))
-            if round_no == 0:
-                dynamic = still_dynamic
-                everywhere = dynamic
-                if not new_bindings and not self._slots_grew:
-                    break
-                continue
-            if not self._dirty:
-                break
-            again = self.invalidate(self._dirty, site_reads)
-            self._dirty = set()
-            dynamic = [site for site in everywhere if site[0] in again]
-            if not dynamic:
-                break
+            changed = bool(self._dirty)
+            if changed:
+                again = self.invalidate(self._dirty, site_reads)
+                self._dirty = set()
+                dynamic = [site for site in everywhere if site[0] in again]
         self._reads = None
         self._readers = {}
         return self._emit(results)
+
+    def _first_round(self) -> tuple[list[Outcome], list[tuple[int, FileInput, list[Json]]], bool]:
+        """Resolve every call site once, in file order.  Returns one outcome per site
+        (its targets, or why it has none), the sites that went through a function
+        value, and whether another round could change anything."""
+        results: list[Outcome] = []  # flat: the full kubernetes tree has ~5e5 sites
+        dynamic: list[tuple[int, FileInput, list[Json]]] = []
+        holders, bind_args = self._func_holders, self._bind_args
+        targets_of, outcome = self._targets, self._outcome
+        self._slot_memo.clear()
+        self._slots_grew = False
+        bound = False
+        for f in self.files:
+            local = f.facts.get("_funcs")
+            if not local:
+                continue
+            for call in f.facts["calls"]:
+                fidx, callee, args, line, col, _mode = call
+                fn = local[fidx]
+                pos = line * POS + col
+                self._used_dynamic = False
+                targets, why = targets_of(callee, fn, pos)
+                if self._used_dynamic:
+                    dynamic.append((len(results), f, call))
+                results.append(outcome(targets, why))
+                for sym, how in targets:
+                    if how != "external":
+                        bound = True
+                        if holders.get(sym, True):  # () -- nothing to bind -- is common
+                            bind_args(sym, args, fn, pos)
+        return results, dynamic, bound or self._slots_grew
 
     def _outcome(self, targets: list[tuple[str, str]], why: str | None) -> Outcome:
         if not targets:
