@@ -3,14 +3,17 @@
 Building is incremental at two levels:
 
 * a file whose (mtime, size) -- or, failing that, SHA-256 -- is unchanged is
-  not re-parsed: its facts are stored, compressed, in the ``files`` table;
+  not re-parsed: its facts are stored (marshalled) in the ``files`` table;
 * if no file changed and the platform is the same, nothing is recomputed at
   all (the "warm" case: one ``stat`` per file).
 
 Resolution is global (a change in one file can change edges anywhere), so any
 change re-runs :func:`annotate.resolve.resolve` over the stored facts.
 Parsing runs in a process pool (one worker per core) because tree-sitter
-parsing and fact extraction are CPU-bound Python.
+parsing and fact extraction are CPU-bound Python; the parent loads each file's
+facts as it arrives.  An index with nothing to keep (none yet, or another schema,
+parser, platform or import root) is built under a temporary name without a
+journal and renamed into place when complete.
 """
 
 from __future__ import annotations
