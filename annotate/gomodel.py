@@ -125,6 +125,10 @@ class Package:
 Edge = tuple[str, str, str, str, str, str, int, int]
 
 
+# One declared symbol: (sym, kind, pkg, name, recv, file, start, end, doc).
+SymbolRow = tuple[str, str, str, str, str | None, str, int, int, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Unresolved:
     caller: str
@@ -137,7 +141,7 @@ class Unresolved:
 
 @dataclass
 class Result:
-    symbols: Iterator[dict[str, Json]]  # lazily, like the edges
+    symbols: Iterator[SymbolRow]  # lazily, like the edges
     edges: Iterator[Edge]  # produced lazily: the full tree has ~10^6 of them
     unresolved: list[Unresolved]
 

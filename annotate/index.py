@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from annotate import buildctx, goparse, resolve
 from annotate.lock import go_package_path
@@ -428,28 +427,14 @@ class _Store:
     def _put(self, sql: str, rows: list[tuple]) -> None:
         self.conn.executemany(sql, rows)
 
-    def symbols(self, records: Iterator[dict[str, Any]]) -> None:
+    def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
         ids = self.ids
         rows: list[tuple] = []
         for rec in records:
-            if rec["sym"] in ids:
+            if rec[0] in ids:
                 continue
-            ids[rec["sym"]] = len(ids) + 1
-            rows.append(
-                (
-                    ids[rec["sym"]],
-                    rec["sym"],
-                    rec["kind"],
-                    rec["pkg"],
-                    rec["name"],
-                    rec["recv"],
-                    rec["file"],
-                    rec["start"],
-                    rec["end"],
-                    rec["doc"],
-                    0,
-                )
-            )
+            ids[rec[0]] = sid = len(ids) + 1
+            rows.append((sid, *rec, 0))
             if len(rows) >= 20_000:
                 self._put(self.SYMBOLS, rows)
                 rows = []

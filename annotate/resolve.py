@@ -28,6 +28,7 @@ from annotate.gomodel import (
     Outcome,
     Package,
     Result,
+    SymbolRow,
     Type,
     TypeDecl,
     Unresolved,
@@ -39,7 +40,7 @@ from annotate.gomodel import (
 from annotate.goparse import POS
 from annotate.gotypes import TypeInference
 
-__all__ = ["Edge", "FileInput", "Result", "Unresolved", "resolve"]
+__all__ = ["Edge", "FileInput", "Result", "SymbolRow", "Unresolved", "resolve"]
 
 
 class Resolver(TypeInference, ValueFlow):
@@ -399,56 +400,49 @@ class Resolver(TypeInference, ValueFlow):
 
     # -- output -------------------------------------------------------------
 
-    def symbol_records(self) -> Iterator[dict[str, Json]]:
+    def symbol_records(self) -> Iterator[SymbolRow]:
         for fn in self.funcs:
             rec = fn.rec
             if fn.kind == "init":
                 continue
+            name = rec["name"] if fn.kind != "closure" else fn.sym.rsplit(".", 1)[-1]
             yield (
-                {
-                    "sym": fn.sym,
-                    "kind": fn.kind,
-                    "pkg": fn.pkg,
-                    "name": rec["name"] if fn.kind != "closure" else fn.sym.rsplit(".", 1)[-1],
-                    "recv": rec.get("recv"),
-                    "file": fn.file,
-                    "start": rec["start"],
-                    "end": rec["end"],
-                    "doc": rec.get("doc", ""),
-                }
+                fn.sym,
+                fn.kind,
+                fn.pkg,
+                name,
+                rec.get("recv"),
+                fn.file,
+                rec["start"],
+                rec["end"],
+                rec.get("doc", ""),
             )
+        kinds = {"struct": "struct", "iface": "interface", "func": "functype"}
         for pkg in self.pkgs.values():
             for decl in pkg.types.values():
                 t = decl.texpr or ["?"]
-                kind = {"struct": "struct", "iface": "interface", "func": "functype"}.get(
-                    t[0], "type"
-                )
                 yield (
-                    {
-                        "sym": f"{pkg.path}.{decl.name}",
-                        "kind": kind,
-                        "pkg": pkg.path,
-                        "name": decl.name,
-                        "recv": None,
-                        "file": decl.file,
-                        "start": decl.rec["start"],
-                        "end": decl.rec["end"],
-                        "doc": decl.rec.get("doc", ""),
-                    }
+                    f"{pkg.path}.{decl.name}",
+                    kinds.get(t[0], "type"),
+                    pkg.path,
+                    decl.name,
+                    None,
+                    decl.file,
+                    decl.rec["start"],
+                    decl.rec["end"],
+                    decl.rec.get("doc", ""),
                 )
             for name, (rec, path, _imports) in pkg.values.items():
                 yield (
-                    {
-                        "sym": f"{pkg.path}.{name}",
-                        "kind": rec["kind"],
-                        "pkg": pkg.path,
-                        "name": name,
-                        "recv": None,
-                        "file": path,
-                        "start": rec["line"],
-                        "end": rec["line"],
-                        "doc": rec.get("doc", ""),
-                    }
+                    f"{pkg.path}.{name}",
+                    rec["kind"],
+                    pkg.path,
+                    name,
+                    None,
+                    path,
+                    rec["line"],
+                    rec["line"],
+                    rec.get("doc", ""),
                 )
 
 
