@@ -1,6 +1,8 @@
 ; Every construct the indexer records.  One query, run once per file; the
 ; capture name says which kind of fact the node produces.  Nesting (which
-; function encloses a call) is worked out from the node's ancestors.
+; function encloses a call) is worked out from byte positions.  Syntax errors
+; (ERROR, MISSING) are matched by a second query, run only on trees that have
+; them (goparse._errors_query).
 (package_clause (package_identifier) @package)
 (import_spec) @import
 (function_declaration) @func
@@ -18,5 +20,6 @@
 (return_statement) @return
 (composite_literal) @comp
 (type_switch_statement) @tswitch
-(ERROR) @error
-(MISSING) @missing
+; a call directly under these runs in "go" / "defer" mode
+(go_statement) @go
+(defer_statement) @defer
