@@ -32,7 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate import buildctx, goparse, resolve
+from annotate import buildctx, dbwriter, goparse, resolve
 from annotate.lock import go_package_path
 
 SCHEMA_VERSION = "5"
@@ -64,6 +64,8 @@ CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
 """
 _INDEXES = _SYMBOL_INDEXES + _EDGE_INDEXES
 _TABLES = ("meta", "files", "symbols", "edges", "unresolved")
+# From how many files on the rows are written by a separate process (see _Store).
+_WRITER_PROCESS_FILES = 2000
 
 
 @dataclass(frozen=True)
@@ -292,14 +294,18 @@ def _build_into(
             del parsed
             seconds["load"] = time.perf_counter() - mark
             mark = time.perf_counter()
-            result = resolve.resolve(inputs)
-            del inputs
-            seconds["resolve"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            store = _Store(conn)
-            store.symbols(result.symbols)
-            store.edges(result.edges, result.unresolved)
-            del result, store
+            store = _Store(conn, separate_process=len(inputs) >= _WRITER_PROCESS_FILES)
+            try:
+                result = resolve.resolve(inputs, declared=store.symbols)
+                del inputs
+                seconds["resolve"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                store.edges(result.edges, result.unresolved)
+                del result
+                store.finish()
+            except BaseException:
+                store.abandon()
+                raise
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -406,26 +412,47 @@ class _Store:
     tables emptied and stripped of their indexes (built once at the end, much faster
     than row by row).
 
-    (Writing on a second thread while the resolver runs was tried: sqlite3 takes the
-    GIL back for every row, and with the other thread busy in Python each handover
-    waits out the switch interval -- slower than writing here.)
+    With ``separate_process`` the statements run in :mod:`annotate.dbwriter`'s
+    process, on the other core, while this one resolves calls and emits rows; the
+    symbols are handed over as soon as they are declared.  For small corpora,
+    starting that process costs more than it saves, so they are written here.
     """
 
     SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
     EDGES = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
     UNRESOLVED = "INSERT INTO unresolved VALUES (?,?,?,?,?,?)"
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, separate_process: bool = False) -> None:
         self.conn = conn
         self.ids: dict[str, int] = {}
         self.extra: list[tuple] = []  # symbols first met as callers or callees
-        for table in ("symbols", "edges", "unresolved"):
-            conn.execute(f"DELETE FROM {table}")
-        for name in ("symbols_sym", "symbols_name", "edges_caller", "edges_callee"):
-            conn.execute(f"DROP INDEX IF EXISTS {name}")
+        conn.commit()  # the writer process needs the database free of this one's locks
+        self.writer = dbwriter.Writer(conn) if separate_process else None
+        self._put(
+            "".join(f"DELETE FROM {t};" for t in ("symbols", "edges", "unresolved"))
+            + "".join(
+                f"DROP INDEX IF EXISTS {name};"
+                for name in ("symbols_sym", "symbols_name", "edges_caller", "edges_callee")
+            ),
+            None,
+        )
 
-    def _put(self, sql: str, rows: list[tuple]) -> None:
-        self.conn.executemany(sql, rows)
+    def _put(self, sql: str, rows: list[tuple] | None) -> None:
+        if self.writer is not None:
+            self.writer.put(sql, rows)
+        elif rows is None:
+            self.conn.executescript(sql)
+        else:
+            self.conn.executemany(sql, rows)
+
+    def finish(self) -> None:
+        self._put(_EDGE_INDEXES, None)
+        if self.writer is not None:
+            self.writer.finish()
+
+    def abandon(self) -> None:
+        if self.writer is not None:
+            self.writer.abandon()
 
     def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
         ids = self.ids
@@ -439,6 +466,7 @@ class _Store:
                 self._put(self.SYMBOLS, rows)
                 rows = []
         self._put(self.SYMBOLS, rows)
+        self._put(_SYMBOL_INDEXES, None)  # the few symbols added later update them
 
     def _new_id(self, sym: str, kind: str) -> int:
         found = self.ids[sym] = len(self.ids) + 1
@@ -486,7 +514,6 @@ class _Store:
             ],
         )
         self._put(self.SYMBOLS, self.extra)
-        self.conn.executescript(_INDEXES)
 
 
 def _pkg_of(sym: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from annotate.flow import ValueFlow
 from annotate.gomodel import (
@@ -446,13 +446,23 @@ class Resolver(TypeInference, ValueFlow):
                 )
 
 
-def resolve(files: Iterable[FileInput]) -> Result:
+def resolve(
+    files: Iterable[FileInput],
+    declared: Callable[[Iterator[SymbolRow]], None] | None = None,
+) -> Result:
+    """Resolve a corpus.  ``declared``, if given, receives the symbol rows as soon as
+    they are declared -- before the calls are resolved, so that a caller can store
+    them meanwhile -- and the result's ``symbols`` is then empty."""
     r = Resolver(list(files))
     r.declare()
+    symbols: Iterator[SymbolRow] = r.symbol_records()
+    if declared is not None:
+        declared(symbols)
+        symbols = iter(())
     r.collect_bindings()
     for f in r.files:  # bound into slots now; the containers are no longer needed
         for key in ("assigns", "returns", "comps"):
             f.facts[key] = []
     edges, unresolved = r.resolve_calls()
     r.release_memos()
-    return Result(r.symbol_records(), edges, unresolved)
+    return Result(symbols, edges, unresolved)

@@ -98,7 +98,7 @@ def test_a_fresh_build_replaces_the_index_only_when_complete(
 
     # Another platform cannot reuse the index: it is rebuilt from scratch, and a failure
     # part way leaves the old index untouched and no half-written file behind.
-    def fail(*_args: object) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("resolver crashed")
 
     monkeypatch.setattr(index.resolve, "resolve", fail)
@@ -127,3 +127,53 @@ def test_an_index_of_an_older_schema_is_rebuilt(fixture_copy: Path, tmp_path: Pa
     stats = index.build(fixture_copy, MODULE, db, workers=1)
     assert stats.rebuilt and stats.parsed == stats.files > 5
     assert Index(db).resolve("eviction.deleteImages") is not None
+
+
+def _rows(db: Path) -> tuple[list, list, list]:
+    conn = sqlite3.connect(db)
+    try:
+        edges = sorted(
+            conn.execute(
+                "SELECT a.sym, b.sym, dispatch, via, mode, e.file, line, col FROM edges e "
+                "JOIN symbols a ON a.id = e.caller JOIN symbols b ON b.id = e.callee"
+            )
+        )
+        symbols = sorted(conn.execute("SELECT * FROM symbols"))
+        unresolved = sorted(conn.execute("SELECT * FROM unresolved"))
+        return edges, symbols, unresolved
+    finally:
+        conn.close()
+
+
+def test_rows_written_by_the_writer_process_are_the_same(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    here = index.build(fixture_copy, MODULE, tmp_path / "here.sqlite", workers=1)
+    monkeypatch.setattr(index, "_WRITER_PROCESS_FILES", 0)  # big corpora only, normally
+    there = index.build(fixture_copy, MODULE, tmp_path / "there.sqlite", workers=1)
+    assert (here.symbols, here.edges, here.unresolved) == (
+        there.symbols,
+        there.edges,
+        there.unresolved,
+    )
+    assert _rows(tmp_path / "here.sqlite") == _rows(tmp_path / "there.sqlite")
+    # and an incremental (WAL) rebuild goes through the writer process too
+    helper = fixture_copy / "eviction" / "helpers.go"
+    helper.write_text(helper.read_text() + "\nfunc extra() { deleteImages() }\n")
+    again = index.build(fixture_copy, MODULE, tmp_path / "there.sqlite", workers=1)
+    assert again.parsed == 1 and again.edges == there.edges + 1
+
+
+def test_a_failing_writer_process_fails_the_build_and_leaves_no_index(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(index, "_WRITER_PROCESS_FILES", 0)
+    monkeypatch.setattr(index._Store, "EDGES", "INSERT INTO no_such_table VALUES (?)")
+    db = tmp_path / "i.sqlite"
+    try:
+        index.build(fixture_copy, MODULE, db, workers=1)
+    except RuntimeError as exc:
+        assert "index writer process failed" in str(exc) and "no_such_table" in str(exc)
+    else:
+        raise AssertionError("the build should have failed")
+    assert not db.exists() and not (tmp_path / "i.sqlite.building").exists()

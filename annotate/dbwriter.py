@@ -1,0 +1,86 @@
+"""A process that writes rows into an index database while its parent computes them.
+
+On the full kubernetes tree the indexer's last phases are one process resolving
+calls and emitting ~8e5 edge rows, with the second core idle.  SQLite inserts and
+index builds are C work that could use that core, but not from a thread: sqlite3
+takes the GIL back for every row, and with the resolver busy in Python each handover
+waits out the interpreter's switch interval.  So a separate process does them.
+
+It is started with ``spawn`` (a fresh interpreter, this small module only), so it
+shares nothing with the resolver's large heap and its memory stays its own few MB.
+Messages, in order: ``(sql, rows)`` for ``executemany``, ``(sql, None)`` for a
+script, ``None`` to commit and stop; the reply is ``"ok"`` or the error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from multiprocessing.connection import Connection
+
+
+def run(path: str, journal_mode: str, pipe: Connection) -> None:
+    """The writer process: apply the parent's statements to ``path``, commit, reply."""
+    conn = sqlite3.connect(path)
+    try:
+        # The parent's settings: no journal for a fresh build (under a temporary name),
+        # WAL for an index being updated in place.
+        conn.execute(f"PRAGMA journal_mode={journal_mode}")
+        conn.execute("PRAGMA synchronous=" + ("OFF" if journal_mode == "off" else "NORMAL"))
+        while (item := pipe.recv()) is not None:
+            sql, rows = item
+            if rows is None:
+                conn.executescript(sql)
+            else:
+                conn.executemany(sql, rows)
+        conn.commit()
+        pipe.send("ok")
+    except BaseException as exc:  # reported to the parent, which raises it
+        conn.rollback()
+        pipe.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
+class Writer:
+    """The parent's end: ``put`` statements, then ``finish`` (waits, raises on error).
+
+    The parent must not write to the database itself between creating the writer and
+    ``finish`` (SQLite allows one writer at a time)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        path = conn.execute("PRAGMA database_list").fetchone()[2]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        ctx = multiprocessing.get_context("spawn")
+        self.pipe, theirs = ctx.Pipe()
+        self.process = ctx.Process(
+            target=run, args=(path, mode, theirs), name="index-writer", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+
+    def put(self, sql: str, rows: list[tuple] | None) -> None:
+        try:
+            self.pipe.send((sql, rows))
+        except (BrokenPipeError, EOFError, OSError) as exc:
+            self.process.join()
+            raise RuntimeError(f"index writer process stopped ({exc})") from exc
+
+    def finish(self) -> None:
+        try:
+            self.pipe.send(None)
+            reply = self.pipe.recv()
+        except (BrokenPipeError, EOFError, OSError) as exc:
+            reply = f"stopped ({exc}), exit code {self.process.exitcode}"
+        finally:
+            self.process.join()
+            self.pipe.close()
+        if reply != "ok":
+            raise RuntimeError(f"index writer process failed: {reply}")
+
+    def abandon(self) -> None:
+        """Stop the writer without committing (the build failed)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.pipe.close()
