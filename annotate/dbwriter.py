@@ -21,32 +21,39 @@ from multiprocessing.connection import Connection
 
 def run(path: str, journal_mode: str, pipe: Connection) -> None:
     """The writer process: apply the parent's statements to ``path``, commit, reply."""
-    conn = sqlite3.connect(path)
+    conn: sqlite3.Connection | None = None
     try:
-        # The parent's settings: no journal for a fresh build (under a temporary name),
-        # WAL for an index being updated in place.
-        conn.execute(f"PRAGMA journal_mode={journal_mode}")
-        conn.execute("PRAGMA synchronous=" + ("OFF" if journal_mode == "off" else "NORMAL"))
         while (item := pipe.recv()) is not None:
+            if conn is None:
+                # Opened at the first statement, not at start: until then the parent
+                # may be writing (parsed files) and the database is not ours to lock.
+                conn = sqlite3.connect(path)
+                # the parent's settings: no journal for a fresh build (under a
+                # temporary name), WAL for an index being updated in place
+                conn.execute(f"PRAGMA journal_mode={journal_mode}")
+                conn.execute("PRAGMA synchronous=" + ("OFF" if journal_mode == "off" else "NORMAL"))
             sql, rows = item
             if rows is None:
                 conn.executescript(sql)
             else:
                 conn.executemany(sql, rows)
-        conn.commit()
+        if conn is not None:
+            conn.commit()
         pipe.send("ok")
     except BaseException as exc:  # reported to the parent, which raises it
-        conn.rollback()
+        if conn is not None:
+            conn.rollback()
         pipe.send(f"{type(exc).__name__}: {exc}")
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
 
 
 class Writer:
     """The parent's end: ``put`` statements, then ``finish`` (waits, raises on error).
 
-    The parent must not write to the database itself between creating the writer and
-    ``finish`` (SQLite allows one writer at a time)."""
+    The parent may write to the database until its first ``put`` and, having
+    committed, not again until ``finish`` (SQLite allows one writer at a time)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         path = conn.execute("PRAGMA database_list").fetchone()[2]

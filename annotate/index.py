@@ -64,7 +64,7 @@ CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
 """
 _INDEXES = _SYMBOL_INDEXES + _EDGE_INDEXES
 _TABLES = ("meta", "files", "symbols", "edges", "unresolved")
-# From how many files on the rows are written by a separate process (see _Store).
+# From how many .go files on the rows are written by a separate process (see _Store).
 _WRITER_PROCESS_FILES = 2000
 
 
@@ -282,6 +282,11 @@ def _build_into(
         # Millions of small tuples and no cycles: the cyclic GC would only rescan them.
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        # The writer process (big corpora, see _Store) starts now, while this process
+        # is small: it sits idle until the rows come, costs nothing to start later,
+        # and its memory figures (inherited at start) stay its own.
+        conn.commit()
+        writer = dbwriter.Writer(conn) if len(paths) >= _WRITER_PROCESS_FILES else None
         try:
             parsed = _parse_into(conn, root, import_root, todo, platform, workers)
             for rel in gone:
@@ -294,18 +299,19 @@ def _build_into(
             del parsed
             seconds["load"] = time.perf_counter() - mark
             mark = time.perf_counter()
-            store = _Store(conn, separate_process=len(inputs) >= _WRITER_PROCESS_FILES)
-            try:
-                result = resolve.resolve(inputs, declared=store.symbols)
-                del inputs
-                seconds["resolve"] = time.perf_counter() - mark
-                mark = time.perf_counter()
-                store.edges(result.edges, result.unresolved)
-                del result
-                store.finish()
-            except BaseException:
-                store.abandon()
-                raise
+            store = _Store(conn, writer)
+            result = resolve.resolve(inputs, declared=store.symbols)
+            del inputs
+            seconds["resolve"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            store.edges(result.edges, result.unresolved)
+            del result
+            store.finish()
+            writer = None
+        except BaseException:
+            if writer is not None:
+                writer.abandon()
+            raise
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -412,22 +418,22 @@ class _Store:
     tables emptied and stripped of their indexes (built once at the end, much faster
     than row by row).
 
-    With ``separate_process`` the statements run in :mod:`annotate.dbwriter`'s
-    process, on the other core, while this one resolves calls and emits rows; the
-    symbols are handed over as soon as they are declared.  For small corpora,
-    starting that process costs more than it saves, so they are written here.
+    With a ``writer`` (:mod:`annotate.dbwriter`) the statements run in its process,
+    on the other core, while this one resolves calls and emits rows; the symbols are
+    handed over as soon as they are declared.  For small corpora, a process costs
+    more than it saves, and the rows are written here.
     """
 
     SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
     EDGES = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
     UNRESOLVED = "INSERT INTO unresolved VALUES (?,?,?,?,?,?)"
 
-    def __init__(self, conn: sqlite3.Connection, separate_process: bool = False) -> None:
+    def __init__(self, conn: sqlite3.Connection, writer: dbwriter.Writer | None = None) -> None:
         self.conn = conn
         self.ids: dict[str, int] = {}
         self.extra: list[tuple] = []  # symbols first met as callers or callees
         conn.commit()  # the writer process needs the database free of this one's locks
-        self.writer = dbwriter.Writer(conn) if separate_process else None
+        self.writer = writer
         self._put(
             "".join(f"DELETE FROM {t};" for t in ("symbols", "edges", "unresolved"))
             + "".join(
@@ -449,10 +455,6 @@ class _Store:
         self._put(_EDGE_INDEXES, None)
         if self.writer is not None:
             self.writer.finish()
-
-    def abandon(self) -> None:
-        if self.writer is not None:
-            self.writer.abandon()
 
     def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
         ids = self.ids
