@@ -15,7 +15,9 @@ script, ``None`` to commit and stop; the reply is ``"ok"`` or the error.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import sqlite3
+import threading
 from multiprocessing.connection import Connection
 
 
@@ -52,6 +54,10 @@ def run(path: str, journal_mode: str, pipe: Connection) -> None:
 class Writer:
     """The parent's end: ``put`` statements, then ``finish`` (waits, raises on error).
 
+    ``put`` only queues: a thread pickles and sends, so the caller goes on computing
+    while the writer process is busy with an earlier batch (a pipe holds 64 KB; a
+    blocking send would make the caller wait out every insert but the last).
+
     The parent may write to the database until its first ``put`` and, having
     committed, not again until ``finish`` (SQLite allows one writer at a time)."""
 
@@ -65,20 +71,36 @@ class Writer:
         )
         self.process.start()
         theirs.close()
+        self.queue: queue.SimpleQueue[tuple[str, list[tuple] | None] | None] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.sender = threading.Thread(target=self._send, name="index-writer-feed", daemon=True)
+        self.sender.start()
+
+    def _send(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.pipe.send(item)
+                except (BrokenPipeError, EOFError, OSError) as exc:
+                    self.error = exc
+        if self.error is None:
+            try:
+                self.pipe.send(None)
+            except (BrokenPipeError, EOFError, OSError) as exc:
+                self.error = exc
 
     def put(self, sql: str, rows: list[tuple] | None) -> None:
-        try:
-            self.pipe.send((sql, rows))
-        except (BrokenPipeError, EOFError, OSError) as exc:
-            self.process.join()
-            raise RuntimeError(f"index writer process stopped ({exc})") from exc
+        if self.error is not None:
+            self.finish()  # raises, with the writer's own message if it has one
+        self.queue.put((sql, rows))
 
     def finish(self) -> None:
+        self.queue.put(None)
+        self.sender.join()
         try:
-            self.pipe.send(None)
             reply = self.pipe.recv()
-        except (BrokenPipeError, EOFError, OSError) as exc:
-            reply = f"stopped ({exc}), exit code {self.process.exitcode}"
+        except (EOFError, OSError) as exc:
+            reply = f"stopped ({self.error or exc}), exit code {self.process.exitcode}"
         finally:
             self.process.join()
             self.pipe.close()
@@ -89,5 +111,7 @@ class Writer:
         """Stop the writer without committing (the build failed)."""
         if self.process.is_alive():
             self.process.terminate()
+        self.queue.put(None)
+        self.sender.join()
         self.process.join()
         self.pipe.close()
