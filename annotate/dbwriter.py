@@ -6,26 +6,30 @@ index builds are C work that could use that core, but not from a thread: sqlite3
 takes the GIL back for every row, and with the resolver busy in Python each handover
 waits out the interpreter's switch interval.  So a separate process does them.
 
-It is started with ``spawn`` (a fresh interpreter, this small module only), so it
-shares nothing with the resolver's large heap and its memory stays its own few MB.
-Messages, in order: ``(sql, rows)`` for ``executemany``, ``(sql, None)`` for a
-script, ``None`` to commit and stop; the reply is ``"ok"`` or the error.
+It is a fresh interpreter running this small module (``python -m
+annotate.dbwriter``), not a fork: it shares nothing with the builder's large heap,
+and -- unlike multiprocessing's "spawn" -- it never re-imports the caller's main
+script.  Messages are pickled on its stdin, in order: ``(sql, rows)`` for
+``executemany``, ``(sql, None)`` for a script, ``None`` to commit and stop; it
+answers ``ok`` or the error on its stdout.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import pickle
 import queue
 import sqlite3
+import subprocess
+import sys
 import threading
-from multiprocessing.connection import Connection
+from typing import BinaryIO
 
 
-def run(path: str, journal_mode: str, pipe: Connection) -> None:
-    """The writer process: apply the parent's statements to ``path``, commit, reply."""
+def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None:
+    """The writer: apply the statements read from ``source`` to ``path``, commit, reply."""
     conn: sqlite3.Connection | None = None
     try:
-        while (item := pipe.recv()) is not None:
+        while (item := pickle.load(source)) is not None:
             if conn is None:
                 # Opened at the first statement, not at start: until then the parent
                 # may be writing (parsed files) and the database is not ours to lock.
@@ -41,14 +45,16 @@ def run(path: str, journal_mode: str, pipe: Connection) -> None:
                 conn.executemany(sql, rows)
         if conn is not None:
             conn.commit()
-        pipe.send("ok")
+        answer = "ok"
     except BaseException as exc:  # reported to the parent, which raises it
         if conn is not None:
             conn.rollback()
-        pipe.send(f"{type(exc).__name__}: {exc}")
+        answer = f"{type(exc).__name__}: {exc}".replace("\n", " ")
     finally:
         if conn is not None:
             conn.close()
+    reply.write(answer.encode() + b"\n")
+    reply.flush()
 
 
 class Writer:
@@ -64,30 +70,30 @@ class Writer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         path = conn.execute("PRAGMA database_list").fetchone()[2]
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        ctx = multiprocessing.get_context("spawn")
-        self.pipe, theirs = ctx.Pipe()
-        self.process = ctx.Process(
-            target=run, args=(path, mode, theirs), name="index-writer", daemon=True
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "annotate.dbwriter", path, mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self.process.start()
-        theirs.close()
         self.queue: queue.SimpleQueue[tuple[str, list[tuple] | None] | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.sender = threading.Thread(target=self._send, name="index-writer-feed", daemon=True)
         self.sender.start()
 
     def _send(self) -> None:
-        while (item := self.queue.get()) is not None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        while True:
+            item = self.queue.get()
             if self.error is None:
                 try:
-                    self.pipe.send(item)
-                except (BrokenPipeError, EOFError, OSError) as exc:
+                    pickle.dump(item, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    if item is None:
+                        stdin.close()
+                except OSError as exc:  # the writer is gone; finish() reports why
                     self.error = exc
-        if self.error is None:
-            try:
-                self.pipe.send(None)
-            except (BrokenPipeError, EOFError, OSError) as exc:
-                self.error = exc
+            if item is None:
+                return
 
     def put(self, sql: str, rows: list[tuple] | None) -> None:
         if self.error is not None:
@@ -97,21 +103,20 @@ class Writer:
     def finish(self) -> None:
         self.queue.put(None)
         self.sender.join()
-        try:
-            reply = self.pipe.recv()
-        except (EOFError, OSError) as exc:
-            reply = f"stopped ({self.error or exc}), exit code {self.process.exitcode}"
-        finally:
-            self.process.join()
-            self.pipe.close()
-        if reply != "ok":
-            raise RuntimeError(f"index writer process failed: {reply}")
+        assert self.process.stdout is not None
+        answer = self.process.stdout.read().decode(errors="replace").strip()
+        code = self.process.wait()
+        if answer != "ok" or code != 0:
+            why = answer or f"exit code {code}" + (f" ({self.error})" if self.error else "")
+            raise RuntimeError(f"index writer process failed: {why}")
 
     def abandon(self) -> None:
         """Stop the writer without committing (the build failed)."""
-        if self.process.is_alive():
-            self.process.terminate()
+        self.process.kill()
         self.queue.put(None)
         self.sender.join()
-        self.process.join()
-        self.pipe.close()
+        self.process.wait()
+
+
+if __name__ == "__main__":
+    run(sys.argv[1], sys.argv[2], sys.stdin.buffer, sys.stdout.buffer)
