@@ -27,7 +27,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,7 +300,7 @@ def _build_into(
             seconds["load"] = time.perf_counter() - mark
             mark = time.perf_counter()
             store = _Store(conn, writer)
-            result = resolve.resolve(inputs, declared=store.symbols)
+            result = resolve.resolve(inputs, declared=store.symbols, settled=store.settled)
             del inputs
             seconds["resolve"] = time.perf_counter() - mark
             mark = time.perf_counter()
@@ -478,8 +478,16 @@ class _Store:
         )
         return found
 
-    def edges(self, edges: Iterator[resolve.Edge], unresolved: list[resolve.Unresolved]) -> None:
-        # Edges stream from the resolver into SQLite in batches; never all in memory.
+    def settled(self, edges: list[resolve.Edge], last: bool) -> None:
+        """A batch of the edges final after the first round.  After the last one the
+        edge indexes are built, while the function-value sites are resolved: the few
+        edges that come after update them."""
+        self.add_edges(edges)
+        if last:
+            self._put(_EDGE_INDEXES, None)
+
+    def add_edges(self, edges: Iterable[resolve.Edge]) -> None:
+        """Store edges (a batch, or a stream written in batches; never all in memory)."""
         get, new_id = self.ids.get, self._new_id
         batch: list[tuple] = []
         append = batch.append
@@ -501,6 +509,11 @@ class _Store:
                 batch = []
                 append = batch.append
         self._put(self.EDGES, batch)
+
+    def edges(self, edges: Iterator[resolve.Edge], unresolved: list[resolve.Unresolved]) -> None:
+        """The last edges, the unresolved calls, and the symbols first met in them."""
+        self.add_edges(edges)
+        get, new_id = self.ids.get, self._new_id
         self._put(
             self.UNRESOLVED,
             [

@@ -172,6 +172,7 @@ class Index:
     def all_edges(self, external: bool = False) -> list[CallEdge]:
         rows = self.conn.execute(
             "SELECT caller, callee, dispatch, via, mode, file, line, col FROM edges"
+            " ORDER BY file, line, col, rowid"
         )
         out = [CallEdge(self.symbol_by_id(r[0]), self.symbol_by_id(r[1]), *r[2:]) for r in rows]
         return [e for e in out if external or not e.callee.external]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from annotate.flow import ValueFlow
 from annotate.gomodel import (
@@ -260,7 +260,9 @@ class Resolver(TypeInference, ValueFlow):
             return [(v, "funcvalue") for v in sorted(vals)], ""
         return [], f"function value {render(f)} with no binding in the corpus"
 
-    def resolve_calls(self) -> tuple[Iterator[Edge], list[Unresolved]]:
+    def resolve_calls(
+        self, settled: Callable[[list[Edge], bool], None] | None = None
+    ) -> tuple[Iterator[Edge], list[Unresolved]]:
         """Resolve every call site.
 
         Function values flow through parameters (bound from call arguments) and
@@ -272,7 +274,7 @@ class Resolver(TypeInference, ValueFlow):
         full kubernetes tree that is a few hundred sites instead of ~1.5e4 per round.
         """
         started = time.perf_counter()
-        results, everywhere, changed = self._first_round()
+        results, everywhere, changed = self._first_round(settled)
         self.rounds = [(len(results), time.perf_counter() - started)]
         site_reads: dict[int, list] = {}
         dynamic = everywhere
@@ -308,9 +310,15 @@ class Resolver(TypeInference, ValueFlow):
                 dynamic = [site for site in everywhere if site[0] in again]
         self._reads = None
         self._readers = {}
-        return self._emit(results)
+        if settled is None:
+            return self._emit(results, frozenset())
+        dynamic_sites = {site[0] for site in everywhere}
+        delivered = _Complement(dynamic_sites)
+        return self._emit(results, delivered)
 
-    def _first_round(self) -> tuple[list[Outcome], list[tuple[int, FileInput, list[Json]]], bool]:
+    def _first_round(
+        self, settled: Callable[[list[Edge], bool], None] | None
+    ) -> tuple[list[Outcome], list[tuple[int, FileInput, list[Json]]], bool]:
         """Resolve every call site once, in file order.  Returns one outcome per site
         (its targets, or why it has none), the sites that went through a function
         value, and whether another round could change anything."""
@@ -321,24 +329,35 @@ class Resolver(TypeInference, ValueFlow):
         self._slot_memo.clear()
         self._slots_grew = False
         bound = False
+        batch: list[Edge] = []
         for f in self.files:
             local = f.facts.get("_funcs")
             if not local:
                 continue
             for call in f.facts["calls"]:
-                fidx, callee, args, line, col, _mode = call
+                fidx, callee, args, line, col, mode = call
                 fn = local[fidx]
                 pos = line * POS + col
                 self._used_dynamic = False
                 targets, why = targets_of(callee, fn, pos)
+                found = outcome(targets, why)
                 if self._used_dynamic:
                     dynamic.append((len(results), f, call))
-                results.append(outcome(targets, why))
+                elif settled is not None and targets:
+                    # final already (later rounds redo only function-value sites):
+                    # delivered now, so the caller can store it while we go on
+                    batch.extend(self._edges_of(fn.sym, found, mode, f.path, line, col))
+                    if len(batch) >= 50_000:
+                        settled(batch, False)
+                        batch = []
+                results.append(found)
                 for sym, how in targets:
                     if how != "external":
                         bound = True
                         if holders.get(sym, True):  # () -- nothing to bind -- is common
                             bind_args(sym, args, fn, pos)
+        if settled is not None:
+            settled(batch, True)
         return results, dynamic, bound or self._slots_grew
 
     def _outcome(self, targets: list[tuple[str, str]], why: str | None) -> Outcome:
@@ -357,7 +376,10 @@ class Resolver(TypeInference, ValueFlow):
                 for call in f.facts["calls"]:
                     yield f, call
 
-    def _emit(self, results: list[Outcome]) -> tuple[Iterator[Edge], list[Unresolved]]:
+    def _emit(
+        self, results: list[Outcome], delivered: Container[int]
+    ) -> tuple[Iterator[Edge], list[Unresolved]]:
+        """Unresolved sites, and the edges of every site not ``delivered`` already."""
         unresolved: list[Unresolved] = []
         for (f, (fidx, callee, _args, line, col, _mode)), outcome in zip(
             self._sites(), results, strict=True
@@ -366,30 +388,24 @@ class Resolver(TypeInference, ValueFlow):
                 fn = f.facts["_funcs"][fidx]
                 unresolved.append(Unresolved(fn.sym, render(callee), outcome, f.path, line, col))
 
-        # (dispatch, via) per kind of target; an external callee is a plain call
-        kinds = {
-            "static": ("static", "static"),
-            "closure": ("static", "closure"),
-            "interface": ("dynamic", "interface"),
-            "funcvalue": ("dynamic", "funcvalue"),
-            "external": ("static", "call"),
-        }
-        by_sym = self.by_sym
-
         def edges() -> Iterator[Edge]:
-            for (f, (fidx, _callee, _args, line, col, mode)), outcome in zip(
-                self._sites(), results, strict=True
-            ):
-                if not isinstance(outcome, tuple):
-                    continue
-                caller, path = f.facts["_funcs"][fidx].sym, f.path
-                for sym, how in outcome:
-                    dispatch, via = kinds[how]
-                    if sym not in by_sym:
-                        via = "call"
-                    yield (caller, sym, dispatch, via, mode, path, line, col)
+            for i, (f, (fidx, _callee, _args, line, col, mode)) in enumerate(self._sites()):
+                outcome = results[i]
+                if isinstance(outcome, tuple) and i not in delivered:
+                    caller = f.facts["_funcs"][fidx].sym
+                    yield from self._edges_of(caller, outcome, mode, f.path, line, col)
 
         return edges(), unresolved
+
+    def _edges_of(
+        self, caller: str, outcome: tuple, mode: str, path: str, line: int, col: int
+    ) -> Iterator[Edge]:
+        by_sym = self.by_sym
+        for sym, how in outcome:
+            dispatch, via = _DISPATCH_VIA[how]
+            if sym not in by_sym:
+                via = "call"
+            yield (caller, sym, dispatch, via, mode, path, line, col)
 
     def release_memos(self) -> None:
         """Drop the inference caches before the (large) output is built."""
@@ -449,10 +465,15 @@ class Resolver(TypeInference, ValueFlow):
 def resolve(
     files: Iterable[FileInput],
     declared: Callable[[Iterator[SymbolRow]], None] | None = None,
+    settled: Callable[[list[Edge], bool], None] | None = None,
 ) -> Result:
-    """Resolve a corpus.  ``declared``, if given, receives the symbol rows as soon as
-    they are declared -- before the calls are resolved, so that a caller can store
-    them meanwhile -- and the result's ``symbols`` is then empty."""
+    """Resolve a corpus.
+
+    Both callbacks let a caller store results while resolution goes on: ``declared``
+    receives the symbol rows as soon as they are declared (the result's ``symbols``
+    is then empty), ``settled`` batches of the edges that are final after the first
+    round, with a flag set on the last batch (the result's ``edges`` then holds only
+    the others)."""
     r = Resolver(list(files))
     r.declare()
     symbols: Iterator[SymbolRow] = r.symbol_records()
@@ -463,6 +484,26 @@ def resolve(
     for f in r.files:  # bound into slots now; the containers are no longer needed
         for key in ("assigns", "returns", "comps"):
             f.facts[key] = []
-    edges, unresolved = r.resolve_calls()
+    edges, unresolved = r.resolve_calls(settled)
     r.release_memos()
     return Result(symbols, edges, unresolved)
+
+
+# (dispatch, via) per kind of target; an edge to an external callee is a plain call
+_DISPATCH_VIA = {
+    "static": ("static", "static"),
+    "closure": ("static", "closure"),
+    "interface": ("dynamic", "interface"),
+    "funcvalue": ("dynamic", "funcvalue"),
+    "external": ("static", "call"),
+}
+
+
+class _Complement:
+    """Every site index except ``these`` (the sites whose edges were not delivered)."""
+
+    def __init__(self, these: set[int]) -> None:
+        self.these = these
+
+    def __contains__(self, i: object) -> bool:
+        return i not in self.these
