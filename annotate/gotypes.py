@@ -215,18 +215,11 @@ class TypeInference:
         return (self.type_of(e, fn, line),)
 
     def type_of(self, e: Json, fn: Func, line: int) -> Type:
-        # Not memoized (locals are, in local_type): a memo keyed by expression and
-        # position cost ~100 MB on the full tree for little speed.
-        key = (id(e), fn.idx, line)
-        if key in self._type_busy:
-            return UNKNOWN  # recursion, as in a declaration that refers to itself
-        self._type_busy.add(key)
-        try:
-            return self._type_of(e, fn, line)
-        finally:
-            self._type_busy.discard(key)
-
-    def _type_of(self, e: Json, fn: Func, line: int) -> Type:
+        """Type of an expression.  Not memoized (locals are, in local_type): a memo
+        keyed by expression and position cost ~100 MB on the full tree for little
+        speed.  Recursion ends: sub-expressions are finite, and the ways back to an
+        expression being typed -- through a local's or a package variable's
+        initializer -- are guarded in local_type and value_type."""
         if not isinstance(e, (list, tuple)) or not e:
             return UNKNOWN
         tag = e[0]
@@ -364,6 +357,18 @@ class TypeInference:
             return self.rtype(rec["type"], pkg_path, imports)
         if rec["value"] is None:
             return UNKNOWN
+        key = (pkg_path, name)
+        if key in self._value_busy:
+            return UNKNOWN  # an initializer that refers to itself (var a = b; var b = a)
+        self._value_busy.add(key)
+        try:
+            return self._value_type(pkg_path, name, rec, path, imports)
+        finally:
+            self._value_busy.discard(key)
+
+    def _value_type(
+        self, pkg_path: str, name: str, rec: dict, path: str, imports: dict[str, str]
+    ) -> Type:
         init = self.by_sym.get(f"{pkg_path}.init")
         holder = init or next(iter(self.pkgs[pkg_path].funcs.values()), None)
         if holder is None or holder.file != path:

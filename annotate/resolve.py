@@ -66,7 +66,7 @@ class Resolver(TypeInference, ValueFlow):
         self._dirty: set[tuple] = set()
         self._used_dynamic = False
         self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
-        self._type_busy: set[tuple[int, int, int]] = set()
+        self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
         self._satisfy_memo: dict[tuple, list[dict[str, tuple]]] = {}
         self._func_holders: dict[str, tuple[str | None, ...]] = {}  # see _holder_params
@@ -485,7 +485,8 @@ def resolve(
         for key in ("assigns", "returns", "comps"):
             f.facts[key] = []
     edges, unresolved = r.resolve_calls(settled)
-    r.release_memos()
+    if settled is None:  # the edges left to build are then many: make room first
+        r.release_memos()
     return Result(symbols, edges, unresolved)
 
 
