@@ -176,21 +176,63 @@ class TypeInference:
         wanted = self.iface_methods(iface) or {}
         out: list[dict[str, tuple]] = []
         if wanted:
+            names = wanted.keys()
             rarest = min(wanted, key=lambda n: len(self._methods_by_name.get(n, ())))
+            # the types with every wanted method name: a set intersection, where a
+            # scan of each type with the rarest name took a fifth of call resolution
+            owners = self._method_owners
+            having = set.intersection(*(owners.get(n, set()) for n in names))
+            if not _has_wildcard(wanted[rarest]):
+                # only a method with exactly that signature (or one we could not fully
+                # resolve) can match: most listers' Get/List differ in their types
+                exact, loose = self._by_signature(rarest)
+                having &= exact.get(wanted[rarest], set()) | loose
             for decl in self._methods_by_name.get(rarest, ()):
+                if (decl.pkg, decl.name) not in having:
+                    continue
                 t = ("N", decl.pkg, decl.name)
                 if self.underlying(t)[0] == "I" or (not helpers and is_test_helper(decl.pkg)):
                     continue
                 ms = self.method_set(t)
-                if all(n in ms and self._sig_ok(ms[n], sig) for n, sig in wanted.items()):
+                # names first (one set operation), signatures only for the survivors
+                if ms.keys() >= names and all(
+                    self._sig_ok(ms[n], sig) for n, sig in wanted.items()
+                ):
                     out.append(ms)
         self._satisfy_memo[key] = out
         return out
 
+    def _by_signature(
+        self, name: str
+    ) -> tuple[dict[Type, set[tuple[str, str]]], set[tuple[str, str]]]:
+        """The types with a method ``name``, by that method's signature; and those
+        whose signature has unknown parts (or whose method is an interface's), which
+        may match any."""
+        found = self._sig_index.get(name)
+        if found is None:
+            exact: dict[Type, set[tuple[str, str]]] = {}
+            loose: set[tuple[str, str]] = set()
+            for decl in self._methods_by_name.get(name, ()):
+                key = (decl.pkg, decl.name)
+                entry = self.method_set(("N", decl.pkg, decl.name)).get(name)
+                sig = self.func_type(entry[1]) if entry and entry[0] == "m" else None
+                if sig is None or _has_wildcard(sig):
+                    loose.add(key)
+                else:
+                    exact.setdefault(sig, set()).add(key)
+            found = self._sig_index[name] = (exact, loose)
+        return found
+
     def _sig_ok(self, entry: tuple, sig: Type) -> bool:
         if entry[0] != "m":
             return True
-        return compatible(self.func_type(entry[1]), sig)
+        # Many interfaces repeat a signature (Get(string) (*T, error) in every lister),
+        # and a method is checked against each: the answer is kept per pair.
+        key = (entry[1].idx, sig)
+        found = self._sig_memo.get(key)
+        if found is None:
+            found = self._sig_memo[key] = compatible(self.func_type(entry[1]), sig)
+        return found
 
     def func_type(self, fn: Func) -> Type:
         if fn.ftype is None:
@@ -421,3 +463,14 @@ class TypeInference:
         if tag == "I":  # interface{} may carry a func, asserted back later
             return not t[1] and not t[2]
         return False  # basic, pointer, struct, interface with methods
+
+
+def _has_wildcard(t: object) -> bool:
+    """Whether a resolved type has parts ``compatible`` lets match anything."""
+    if not isinstance(t, tuple):
+        return False
+    if t and isinstance(t[0], str):
+        if t[0] in ("?", "U", "X"):
+            return True
+        return any(_has_wildcard(x) for x in t[1:])
+    return any(_has_wildcard(x) for x in t)

@@ -69,9 +69,12 @@ class Resolver(TypeInference, ValueFlow):
         self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
         self._satisfy_memo: dict[tuple, list[dict[str, tuple]]] = {}
+        self._sig_memo: dict[tuple[int, Type], bool] = {}  # see _sig_ok
+        self._sig_index: dict[str, tuple[dict, set]] = {}  # see _by_signature
         self._func_holders: dict[str, tuple[str | None, ...]] = {}  # see _holder_params
         self._mset_memo: dict[tuple, dict[str, tuple]] = {}
         self._methods_by_name: dict[str, list[TypeDecl]] = defaultdict(list)
+        self._method_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)  # same, as keys
         self.local_funcs: dict[str, list[Func]] = {}
         self.vendored: dict[str, str] = {}
         self.rounds: list[tuple[int, float]] = []  # (sites, seconds) per call round
@@ -145,6 +148,7 @@ class Resolver(TypeInference, ValueFlow):
             for decl in pkg.types.values():
                 for name in self.method_set(("N", pkg.path, decl.name)):
                     self._methods_by_name[name].append(decl)
+                    self._method_owners[name].add((pkg.path, decl.name))
 
     def _imports(self, f: FileInput) -> dict[str, str]:
         out: dict[str, str] = {}
