@@ -272,6 +272,7 @@ def _build_into(
         # mtime changed but content did not (a fresh checkout): re-hash before re-parsing.
         todo = [rel for rel in todo if rel not in stored or _sha(root, rel) != stored[rel][0]]
 
+        todo_set = set(todo)
         changed = bool(todo or gone) or _meta(conn, "resolver") != resolver
         if not changed and _meta(conn, "complete") == "1":
             _refresh_stat(conn, stats)
@@ -288,10 +289,11 @@ def _build_into(
         conn.commit()
         writer = dbwriter.Writer(conn) if len(paths) >= _WRITER_PROCESS_FILES else None
         try:
-            parsed = _parse_into(conn, root, import_root, todo, platform, workers)
+            parsed = _parse_into(conn, root, import_root, todo, platform, workers, stats)
             for rel in gone:
                 conn.execute("DELETE FROM files WHERE path = ?", (rel,))
-            _refresh_stat(conn, stats)
+            # files re-hashed but not re-parsed (same content, new mtime)
+            _refresh_stat(conn, {rel: st for rel, st in stats.items() if rel not in todo_set})
             seconds["parse"] = time.perf_counter() - mark
             say("resolving calls")
             mark = time.perf_counter()
@@ -363,9 +365,11 @@ def _parse_into(
     todo: list[str],
     platform: buildctx.Platform,
     workers: int | None,
+    stats: dict[str, tuple[int, int]],
 ) -> dict[str, resolve.FileInput]:
-    """Parse ``todo`` in a process pool, store each file's row as it arrives, and
-    return the facts of the files parsed (resolution needs them next)."""
+    """Parse ``todo`` in a process pool, store each file's row (with its (mtime, size)
+    from ``stats``) as it arrives, and return the facts of the files parsed
+    (resolution needs them next)."""
     jobs = [(str(root), rel, platform) for rel in todo]
     workers = workers or os.cpu_count() or 1
     parsed: dict[str, resolve.FileInput] = {}
@@ -375,7 +379,8 @@ def _parse_into(
         for rel, sha, reason, errors, blob in batch:
             directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
             pkg = go_package_path(import_root, directory)
-            rows.append((rel, sha, 0, 0, pkg, reason, errors, blob))
+            mtime, size = stats.get(rel, (0, 0))
+            rows.append((rel, sha, mtime, size, pkg, reason, errors, blob))
             if blob:
                 # Loaded now, while the workers parse on, rather than read back later.
                 parsed[rel] = resolve.FileInput(rel, pkg, marshal.loads(blob))
@@ -469,6 +474,11 @@ class _Store:
                 rows = []
         self._put(self.SYMBOLS, rows)
         self._put(_SYMBOL_INDEXES, None)  # the few symbols added later update them
+        if self.writer is not None:
+            # Indexing the edges as they come costs the writer more than building the
+            # indexes at the end (1.5 s against 1.0 s on the full tree), but it has
+            # that time while calls are resolved -- and then nothing is left to wait for.
+            self._put(_EDGE_INDEXES, None)
 
     def _new_id(self, sym: str, kind: str) -> int:
         found = self.ids[sym] = len(self.ids) + 1
@@ -479,11 +489,11 @@ class _Store:
         return found
 
     def settled(self, edges: list[resolve.Edge], last: bool) -> None:
-        """A batch of the edges final after the first round.  After the last one the
-        edge indexes are built, while the function-value sites are resolved: the few
-        edges that come after update them."""
+        """A batch of the edges final after the first round.  Written here, the edge
+        indexes are built after the last one, while the function-value sites are
+        resolved; a writer process keeps them from the start instead (see symbols)."""
         self.add_edges(edges)
-        if last:
+        if last and self.writer is None:
             self._put(_EDGE_INDEXES, None)
 
     def add_edges(self, edges: Iterable[resolve.Edge]) -> None:
