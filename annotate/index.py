@@ -278,6 +278,11 @@ def _build_into(
             _refresh_stat(conn, stats)
             return _stats(conn, parsed=0, rebuilt=False)
         seconds = {"scan": time.perf_counter() - started}
+        # Until this build completes, the index is not: if it fails after storing the
+        # new files' facts, the next build must resolve again rather than find the
+        # files up to date and serve the old edges.
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '0')")
+        conn.commit()
         say(f"parsing {len(todo)} of {len(paths)} files")
         mark = time.perf_counter()
         # Millions of small tuples and no cycles: the cyclic GC would only rescan them.

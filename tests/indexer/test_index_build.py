@@ -177,3 +177,27 @@ def test_a_failing_writer_process_fails_the_build_and_leaves_no_index(
     else:
         raise AssertionError("the build should have failed")
     assert not db.exists() and not (tmp_path / "i.sqlite.building").exists()
+
+
+def test_a_failed_update_is_redone_by_the_next_build(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "i.sqlite"
+    index.build(fixture_copy, MODULE, db, workers=1)
+    helper = fixture_copy / "eviction" / "helpers.go"
+    helper.write_text(helper.read_text() + "\nfunc extra() { deleteImages() }\n")
+    monkeypatch.setattr(index._Store, "EDGES", "INSERT INTO no_such_table VALUES (?)")
+    try:
+        index.build(fixture_copy, MODULE, db, workers=1)
+    except Exception as exc:
+        assert "no_such_table" in str(exc)
+    else:
+        raise AssertionError("the build should have failed")
+    monkeypatch.undo()
+    # the new file's facts were stored before the failure; the edges were not
+    again = index.build(fixture_copy, MODULE, db, workers=1)
+    assert again.rebuilt and again.parsed == 0
+    idx = Index(db)
+    assert [e.callee.sym for e in idx.callees(idx.resolve("eviction.extra"))] == [
+        f"{MODULE}/eviction.deleteImages"
+    ]
