@@ -72,7 +72,7 @@ def _receive(source: BinaryIO) -> tuple[str, list[tuple] | None] | None:
 class Writer:
     """The parent's end: ``put`` statements, then ``finish`` (waits, raises on error).
 
-    ``put`` only queues: a thread pickles and sends, so the caller goes on computing
+    ``put`` only queues: a thread marshals and sends, so the caller goes on computing
     while the writer process is busy with an earlier batch (a pipe holds 64 KB; a
     blocking send would make the caller wait out every insert but the last).
 

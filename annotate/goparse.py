@@ -37,7 +37,6 @@ import tree_sitter_go as tsgo
 
 Json = Any  # nested lists/dicts of str/int/bool/None
 
-FUNC_NODES = ("function_declaration", "method_declaration", "func_literal")
 _BASIC: dict[str, str] = {
     "int_literal": "untyped int",
     "float_literal": "untyped float",

@@ -178,17 +178,15 @@ class TypeInference:
         if wanted:
             names = wanted.keys()
             rarest = min(wanted, key=lambda n: len(self._methods_by_name.get(n, ())))
-            # the types with every wanted method name: a set intersection, where a
-            # scan of each type with the rarest name took a fifth of call resolution
-            owners = self._method_owners
-            having = set.intersection(*(owners.get(n, set()) for n in names))
+            having: set[tuple[str, str]] | None = None  # None: every type with `rarest`
             if not _has_wildcard(wanted[rarest]):
                 # only a method with exactly that signature (or one we could not fully
-                # resolve) can match: most listers' Get/List differ in their types
+                # resolve) can match: most listers' Get/List differ in their types, and
+                # checking each candidate's signatures took a fifth of call resolution
                 exact, loose = self._by_signature(rarest)
-                having &= exact.get(wanted[rarest], set()) | loose
+                having = exact.get(wanted[rarest], set()) | loose
             for decl in self._methods_by_name.get(rarest, ()):
-                if (decl.pkg, decl.name) not in having:
+                if having is not None and (decl.pkg, decl.name) not in having:
                     continue
                 t = ("N", decl.pkg, decl.name)
                 if self.underlying(t)[0] == "I" or (not helpers and is_test_helper(decl.pkg)):
@@ -226,13 +224,7 @@ class TypeInference:
     def _sig_ok(self, entry: tuple, sig: Type) -> bool:
         if entry[0] != "m":
             return True
-        # Many interfaces repeat a signature (Get(string) (*T, error) in every lister),
-        # and a method is checked against each: the answer is kept per pair.
-        key = (entry[1].idx, sig)
-        found = self._sig_memo.get(key)
-        if found is None:
-            found = self._sig_memo[key] = compatible(self.func_type(entry[1]), sig)
-        return found
+        return compatible(self.func_type(entry[1]), sig)
 
     def func_type(self, fn: Func) -> Type:
         if fn.ftype is None:

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS unresolved (
     caller INTEGER, callee_text TEXT, reason TEXT, file TEXT, line INTEGER, col INTEGER);
 """
 # Indexes are dropped for a bulk load and built once after it (much faster than
-# keeping them up to date row by row); the symbols' ones while calls are resolved.
+# keeping them up to date row by row); see _Store.
 _SYMBOL_INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS symbols_sym ON symbols(sym);
 CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);
@@ -62,8 +62,6 @@ _EDGE_INDEXES = """
 CREATE INDEX IF NOT EXISTS edges_caller ON edges(caller);
 CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
 """
-_INDEXES = _SYMBOL_INDEXES + _EDGE_INDEXES
-_TABLES = ("meta", "files", "symbols", "edges", "unresolved")
 # From how many .go files on the rows are written by a separate process (see _Store).
 _WRITER_PROCESS_FILES = 2000
 
@@ -140,15 +138,11 @@ def connect(db_path: Path, bulk: bool = False) -> sqlite3.Connection:
     else:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+    # A database of another schema is never opened here: _reusable turns it down and
+    # the build starts a new one.  The indexes come with the first build (_Store).
     conn.executescript(SCHEMA)
-    if _meta(conn, "schema") != SCHEMA_VERSION:
-        # An index written by another version of this code: its tables may be shaped
-        # differently, so start from empty ones (the next build re-parses everything).
-        conn.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in _TABLES))
-        conn.executescript(SCHEMA)
-        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-        conn.commit()
-    conn.executescript(_INDEXES)
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    conn.commit()
     return conn
 
 
@@ -248,9 +242,7 @@ def _build_into(
 ) -> BuildStats:
     say = progress or (lambda _msg: None)
     try:
-        resolver = _code_hash("resolve")
-        if _meta(conn, "config") != config:
-            conn.execute("DELETE FROM files")  # platform or format changed: start over
+        resolver = _code_hash("resolve")  # (the config matches: see _reusable)
         stored = {
             row[0]: (row[1], row[2], row[3])
             for row in conn.execute("SELECT path, sha256, mtime_ns, size FROM files")
@@ -291,7 +283,6 @@ def _build_into(
         # The writer process (big corpora, see _Store) starts now, while this process
         # is small: it sits idle until the rows come, costs nothing to start later,
         # and its memory figures (inherited at start) stay its own.
-        conn.commit()
         writer = dbwriter.Writer(conn) if len(paths) >= _WRITER_PROCESS_FILES else None
         try:
             parsed = _parse_into(conn, root, import_root, todo, platform, workers, stats)

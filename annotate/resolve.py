@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from annotate.flow import ValueFlow
 from annotate.gomodel import (
@@ -58,23 +58,21 @@ class Resolver(TypeInference, ValueFlow):
         self._slot_memo: dict[tuple, frozenset[str]] = {}
         self._slot_prev: dict[tuple, frozenset[str]] = {}
         self._slots_grew = False
-        # Read tracking for rounds after the second (see resolve_calls): per memo, the
-        # slots and memos it read; None while not tracking (the hot path stays lean).
+        # Read tracking from the second round on (see resolve_calls): what each slot
+        # and call site read; None while not tracking (the hot path stays lean).
         self._reads: list[list] | None = None
         self._deps: dict[tuple, list] = {}  # reads recorded since the last invalidate
-        self._readers: dict[tuple, set] = {}  # the reverse: who read a slot or memo
+        self._readers: dict[tuple, set] = {}  # the reverse: who read a slot
         self._dirty: set[tuple] = set()
         self._used_dynamic = False
         self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
         self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
         self._satisfy_memo: dict[tuple, list[dict[str, tuple]]] = {}
-        self._sig_memo: dict[tuple[int, Type], bool] = {}  # see _sig_ok
         self._sig_index: dict[str, tuple[dict, set]] = {}  # see _by_signature
         self._func_holders: dict[str, tuple[str | None, ...]] = {}  # see _holder_params
         self._mset_memo: dict[tuple, dict[str, tuple]] = {}
         self._methods_by_name: dict[str, list[TypeDecl]] = defaultdict(list)
-        self._method_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)  # same, as keys
         self.local_funcs: dict[str, list[Func]] = {}
         self.vendored: dict[str, str] = {}
         self.rounds: list[tuple[int, float]] = []  # (sites, seconds) per call round
@@ -148,7 +146,6 @@ class Resolver(TypeInference, ValueFlow):
             for decl in pkg.types.values():
                 for name in self.method_set(("N", pkg.path, decl.name)):
                     self._methods_by_name[name].append(decl)
-                    self._method_owners[name].add((pkg.path, decl.name))
 
     def _imports(self, f: FileInput) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -314,11 +311,9 @@ class Resolver(TypeInference, ValueFlow):
                 dynamic = [site for site in everywhere if site[0] in again]
         self._reads = None
         self._readers = {}
-        if settled is None:
-            return self._emit(results, frozenset())
-        dynamic_sites = {site[0] for site in everywhere}
-        delivered = _Complement(dynamic_sites)
-        return self._emit(results, delivered)
+        # with `settled`, only the function-value sites' edges are left to give
+        left = {site[0] for site in everywhere} if settled is not None else None
+        return self._emit(results, left)
 
     def _first_round(
         self, settled: Callable[[list[Edge], bool], None] | None
@@ -381,9 +376,9 @@ class Resolver(TypeInference, ValueFlow):
                     yield f, call
 
     def _emit(
-        self, results: list[Outcome], delivered: Container[int]
+        self, results: list[Outcome], only: set[int] | None
     ) -> tuple[Iterator[Edge], list[Unresolved]]:
-        """Unresolved sites, and the edges of every site not ``delivered`` already."""
+        """Unresolved sites, and the edges of the sites in ``only`` (None: all)."""
         unresolved: list[Unresolved] = []
         for (f, (fidx, callee, _args, line, col, _mode)), outcome in zip(
             self._sites(), results, strict=True
@@ -395,7 +390,7 @@ class Resolver(TypeInference, ValueFlow):
         def edges() -> Iterator[Edge]:
             for i, (f, (fidx, _callee, _args, line, col, mode)) in enumerate(self._sites()):
                 outcome = results[i]
-                if isinstance(outcome, tuple) and i not in delivered:
+                if isinstance(outcome, tuple) and (only is None or i in only):
                     caller = f.facts["_funcs"][fidx].sym
                     yield from self._edges_of(caller, outcome, mode, f.path, line, col)
 
@@ -502,13 +497,3 @@ _DISPATCH_VIA = {
     "funcvalue": ("dynamic", "funcvalue"),
     "external": ("static", "call"),
 }
-
-
-class _Complement:
-    """Every site index except ``these`` (the sites whose edges were not delivered)."""
-
-    def __init__(self, these: set[int]) -> None:
-        self.these = these
-
-    def __contains__(self, i: object) -> bool:
-        return i not in self.these
