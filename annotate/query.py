@@ -256,4 +256,4 @@ class Index:
         if sym is not None:
             sql += " WHERE u.caller = ?"
             params = (sym.id,)
-        return list(self.conn.execute(sql + " ORDER BY u.file, u.line", params))
+        return list(self.conn.execute(sql + " ORDER BY u.file, u.line, u.col, u.rowid", params))

@@ -68,6 +68,8 @@ class Resolver(TypeInference, ValueFlow):
         self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
         self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
+        # with a `settled` callback: the unresolved sites known final after round one
+        self._settled_unresolved: list[Unresolved] = []
         self._satisfy_memo: dict[tuple, list[dict[str, tuple]]] = {}
         self._sig_index: dict[str, tuple[dict, set]] = {}  # see _by_signature
         self._func_holders: dict[str, tuple[str | None, ...]] = {}  # see _holder_params
@@ -311,9 +313,8 @@ class Resolver(TypeInference, ValueFlow):
                 dynamic = [site for site in everywhere if site[0] in again]
         self._reads = None
         self._readers = {}
-        # with `settled`, only the function-value sites' edges are left to give
-        left = {site[0] for site in everywhere} if settled is not None else None
-        return self._emit(results, left)
+        # with `settled`, only the function-value sites are left to give
+        return self._emit(results, everywhere if settled is not None else None)
 
     def _first_round(
         self, settled: Callable[[list[Edge], bool], None] | None
@@ -329,6 +330,7 @@ class Resolver(TypeInference, ValueFlow):
         self._slots_grew = False
         bound = False
         batch: list[Edge] = []
+        unresolved = self._settled_unresolved
         for f in self.files:
             local = f.facts.get("_funcs")
             if not local:
@@ -342,13 +344,18 @@ class Resolver(TypeInference, ValueFlow):
                 found = outcome(targets, why)
                 if self._used_dynamic:
                     dynamic.append((len(results), f, call))
-                elif settled is not None and targets:
+                elif settled is not None:
                     # final already (later rounds redo only function-value sites):
                     # delivered now, so the caller can store it while we go on
-                    batch.extend(self._edges_of(fn.sym, found, mode, f.path, line, col))
-                    if len(batch) >= 50_000:
-                        settled(batch, False)
-                        batch = []
+                    if targets:
+                        batch.extend(self._edges_of(fn.sym, found, mode, f.path, line, col))
+                        if len(batch) >= 50_000:
+                            settled(batch, False)
+                            batch = []
+                    elif found is not None:
+                        unresolved.append(
+                            Unresolved(fn.sym, render(callee), found, f.path, line, col)
+                        )
                 results.append(found)
                 for sym, how in targets:
                     if how != "external":
@@ -376,23 +383,32 @@ class Resolver(TypeInference, ValueFlow):
                     yield f, call
 
     def _emit(
-        self, results: list[Outcome], only: set[int] | None
+        self, results: list[Outcome], only: list[tuple[int, FileInput, list[Json]]] | None
     ) -> tuple[Iterator[Edge], list[Unresolved]]:
-        """Unresolved sites, and the edges of the sites in ``only`` (None: all)."""
-        unresolved: list[Unresolved] = []
-        for (f, (fidx, callee, _args, line, col, _mode)), outcome in zip(
-            self._sites(), results, strict=True
-        ):
-            if isinstance(outcome, str):
+        """Edges and unresolved calls of the sites in ``only`` (None: of every site),
+        plus the unresolved calls the first round already settled."""
+        if only is None:
+            sites: Iterable[tuple[int, FileInput, list[Json]]] = (
+                (i, f, call) for i, (f, call) in enumerate(self._sites())
+            )
+        else:
+            sites = only  # in site order, as the first round listed them
+        unresolved = self._settled_unresolved
+        self._settled_unresolved = []
+        with_edges: list[tuple[tuple, FileInput, list[Json]]] = []
+        for i, f, call in sites:
+            outcome = results[i]
+            if isinstance(outcome, tuple):
+                with_edges.append((outcome, f, call))
+            elif isinstance(outcome, str):
+                fidx, callee, _args, line, col, _mode = call
                 fn = f.facts["_funcs"][fidx]
                 unresolved.append(Unresolved(fn.sym, render(callee), outcome, f.path, line, col))
 
         def edges() -> Iterator[Edge]:
-            for i, (f, (fidx, _callee, _args, line, col, mode)) in enumerate(self._sites()):
-                outcome = results[i]
-                if isinstance(outcome, tuple) and (only is None or i in only):
-                    caller = f.facts["_funcs"][fidx].sym
-                    yield from self._edges_of(caller, outcome, mode, f.path, line, col)
+            for outcome, f, (fidx, _callee, _args, line, col, mode) in with_edges:
+                caller = f.facts["_funcs"][fidx].sym
+                yield from self._edges_of(caller, outcome, mode, f.path, line, col)
 
         return edges(), unresolved
 
@@ -486,7 +502,7 @@ def resolve(
     edges, unresolved = r.resolve_calls(settled)
     if settled is None:  # the edges left to build are then many: make room first
         r.release_memos()
-    return Result(symbols, edges, unresolved)
+    return Result(symbols, edges, unresolved, r)
 
 
 # (dispatch, via) per kind of target; an edge to an external callee is a plain call
