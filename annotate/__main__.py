@@ -1,5 +1,3 @@
-import sys
+from annotate.cli import run
 
-from annotate.cli import main
-
-sys.exit(main())
+run()

@@ -10,12 +10,14 @@ without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
 import sys
+from typing import NoReturn
 
-from annotate import __version__, commands
+from annotate import __version__, commands, index
 from annotate.errors import UserError
 
 
@@ -59,5 +61,20 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def run() -> NoReturn:
+    """The ``annotate`` program: :func:`main`, then exit.  After an index build the
+    process ends with ``os._exit``: the builder's heap (see
+    ``index.leave_heap_to_exit``) would only be torn down object by object."""
+    index.leave_heap_to_exit = True
+    code = main()
+    if index.heap_left():
+        for stream in (sys.stdout, sys.stderr):
+            # a reader that went away (`| head`) has all it wanted
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -144,6 +144,9 @@ class Result:
     symbols: Iterator[SymbolRow]  # lazily, like the edges
     edges: Iterator[Edge]  # produced lazily: the full tree has ~10^6 of them
     unresolved: list[Unresolved]
+    # The resolver behind the lazy edges (its facts and caches), for a caller that
+    # would rather not pay for freeing it: see index.leave_heap_to_exit.
+    state: object = None
 
 
 def render(e: Json) -> str:

@@ -115,3 +115,34 @@ def test_platform_option(run) -> None:
     assert out.split("\t")[0] == f"{MODULE}/util.otherOnly"
     code, out, _ = run("symbols", "TestTotal", "--tests", *DIR)
     assert code == 0 and "util/util_test.go" in out
+
+
+def test_the_program_exits_fast_after_a_build_and_loses_no_output(tmp_path: Path) -> None:
+    """`python -m annotate` (the installed `annotate` is the same ``run``) ends a process
+    that built an index with os._exit, skipping the teardown of the builder's heap: its
+    output must still all arrive through a pipe, with the right exit code, and the index
+    must be complete."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    cache = str(tmp_path / "cache")
+
+    def program(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "annotate", "--cache", cache, *argv],
+            capture_output=True,
+            text=True,
+        )
+
+    built = program("index", *DIR)
+    assert built.returncode == 0, built.stderr
+    assert "rebuilt" in built.stdout and "excluded 4" in built.stdout
+    edges = program("edges", *DIR)  # warm: nothing built, an ordinary exit
+    assert edges.returncode == 0
+    assert f"(*{EV}.managerImpl).synchronize\t{EV}.rankMemoryPressure\tdynamic" in edges.stdout
+    (db,) = (tmp_path / "cache" / "index").glob("dir-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone() == ("1",)
+    missing = program("callees", "no.such.Symbol", *DIR)
+    assert missing.returncode != 0 and "no.such.Symbol" in missing.stderr
