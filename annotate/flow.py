@@ -209,11 +209,17 @@ class ValueFlow:
                 if rhs[0] in VALUE_TAGS:
                     fn = local[fidx]
                     self.bind(self.slot_of(lhs, fn, visible + 1), rhs, fn, start)
+            may_return_func: dict[int, bool] = {}  # per function, not per return
             for fidx, values in f.facts["returns"]:
                 fn = local[fidx]
                 # Like parameters (see _holder_params): results that cannot hold a
                 # function (errors, counts, structs) are not worth a binding.
-                if any(self._may_hold_func(strip_pointers(t)) for t in self.func_type(fn)[2]):
+                holds = may_return_func.get(fidx)
+                if holds is None:
+                    holds = may_return_func[fidx] = any(
+                        self._may_hold_func(strip_pointers(t)) for t in self.func_type(fn)[2]
+                    )
+                if holds:
                     for v in values:
                         if v[0] in VALUE_TAGS:
                             self.bind(("R", fn.sym), v, fn, END)

@@ -12,6 +12,8 @@ constructor owns the state it reads (packages, functions, memos).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from annotate.gomodel import (
     BUILTIN_TYPES,
     END,
@@ -457,6 +459,7 @@ class TypeInference:
         return False  # basic, pointer, struct, interface with methods
 
 
+@lru_cache(maxsize=1 << 16)  # signatures repeat across types; the walk is recursive
 def _has_wildcard(t: object) -> bool:
     """Whether a resolved type has parts ``compatible`` lets match anything."""
     if not isinstance(t, tuple):
