@@ -88,10 +88,14 @@ def _end(node: ts.Node) -> int:
 
 
 _by_start = attrgetter("start_byte")
+_by_end = attrgetter("end_byte")
 # QueryCursor.captures collects each capture's nodes in a set, so they come in no
 # particular order.  Calls can share a start byte (`a(x).B(y)`: both calls start at
 # `a`), so they are sorted by span: the inner call, which runs first, comes first.
 _by_span = attrgetter("start_byte", "end_byte")
+# Captures whose order does not matter: declarations are sorted together with each
+# other, and go/defer statements only mark their calls.
+_UNORDERED = frozenset(["func", "method", "go", "defer"])
 
 # -- node kinds and fields ----------------------------------------------------
 #
@@ -297,6 +301,8 @@ class _FileParser:
     def __init__(self, tree: ts.Tree, source: bytes) -> None:
         self.root = tree.root_node
         self.src = source
+        # No node of a tree without syntax errors has one: hot loops test this first.
+        self.dirty: bool = self.root.has_error
         self.funcs: list[dict[str, Json]] = []
         self.fn_of_node: dict[int, int] = {}  # func node id -> index in funcs
         self.init_fn: int | None = None  # synthetic holder of package-level closures
@@ -403,21 +409,28 @@ class _FileParser:
 
     def params(self, plist: ts.Node | None) -> tuple[list[list[Json]], bool]:
         """[[name or "", type], ...] and whether the last parameter is variadic."""
-        if plist is None:
-            return [], False
-        if plist.kind_id in K_PARAMETER_LIST:
-            pairs, variadic = _cached(self, plist, _PARAMS, _params, is_type=True)
-        else:
-            pairs, variadic = _params(self, plist)
+        pairs, variadic = self.param_pairs(plist)
         return list(pairs), variadic
 
+    def param_pairs(self, plist: ts.Node | None) -> tuple[tuple[Json, ...], bool]:
+        """:meth:`params` as a tuple, the cached one itself: no copy where the pairs
+        are only read."""
+        if plist is None:
+            return (), False
+        if plist.kind_id in K_PARAMETER_LIST:
+            return _cached(self, plist, _PARAMS, _params, is_type=True)
+        return _params(self, plist)
+
     def results(self, node: ts.Node) -> list[list[Json]]:
+        return list(self.result_pairs(node))
+
+    def result_pairs(self, node: ts.Node) -> tuple[Json, ...]:
         res = node.child_by_field_id(F_RESULT)
         if res is None:
-            return []
+            return ()
         if res.kind_id in K_PARAMETER_LIST:
-            return self.params(res)[0]
-        return [("", self.texpr(res))]
+            return self.param_pairs(res)[0]
+        return (("", self.texpr(res)),)
 
     def fields(self, struct: ts.Node) -> list[list[Json]]:
         """[[name, type, embedded], ...] of a struct type."""
@@ -436,11 +449,11 @@ class _FileParser:
         for child in node.named_children:
             kind = child.kind_id
             if kind in K_METHOD_ELEM:
-                params, variadic = self.params(child.child_by_field_id(F_PARAMETERS))
+                params, variadic = self.param_pairs(child.child_by_field_id(F_PARAMETERS))
                 ftype = (
                     "func",
                     tuple([p[1] for p in params]),
-                    tuple([r[1] for r in self.results(child)]),
+                    tuple([r[1] for r in self.result_pairs(child)]),
                     variadic,
                 )
                 methods.append((self.text(child.child_by_field_id(F_NAME)), ftype))
@@ -473,14 +486,27 @@ class _FileParser:
             table = _constant_table(self.src[body.start_byte : body.end_byte])
             if table is not None:
                 return table
+        dirty = self.dirty
         for el in body.named_children:
             kind = el.kind_id
             if kind in K_KEYED_ELEMENT:
-                parts = [c for c in el.named_children if c.kind_id not in K_COMMENT]
+                parts = el.named_children
+                # Without syntax errors a keyed element has its key and value, so two
+                # named children are those two (a comment would make a third).
+                if len(parts) != 2 or dirty:
+                    parts = [c for c in parts if c.kind_id not in K_COMMENT]
+                    if len(parts) != 2:
+                        continue
+                key, value = parts
                 # A constant value binds no function: skip it (tables of strings and
                 # numbers are the bulk of generated code).
-                if len(parts) == 2 and not _is_basic(parts[1]):
-                    out.append((self._element(parts[0]), self._element(parts[1])))
+                if value.kind_id in K_ELEMENT:
+                    inner = value.named_children
+                    if len(inner) == 1 and inner[0].kind_id in _BASIC_KIND:
+                        continue
+                    out.append((self._element(key), self._element_in(inner)))
+                elif value.kind_id not in _BASIC_KIND:
+                    out.append((self._element(key), _EXPR[value.kind_id](self, value)))
             elif kind in K_ELEMENT:
                 # positional: keep a (shared) placeholder so field positions stay right
                 if el.named_child_count == 1:
@@ -500,14 +526,17 @@ class _FileParser:
 
     def _element(self, el: ts.Node) -> Json:
         if el.kind_id in K_ELEMENT:
-            inner = el.named_children
-            if not inner:
-                return _UNKNOWN
-            first = inner[0]
-            if first.kind_id in K_LITERAL_VALUE:  # elided type: {..} inside a composite
-                return ("comp", None, self.elements(first))
-            return _EXPR[first.kind_id](self, first)
+            return self._element_in(el.named_children)
         return _EXPR[el.kind_id](self, el)
+
+    def _element_in(self, inner: list[ts.Node]) -> Json:
+        """_element of a literal_element, from its named children."""
+        if not inner:
+            return _UNKNOWN
+        first = inner[0]
+        if first.kind_id in K_LITERAL_VALUE:  # elided type: {..} inside a composite
+            return ("comp", None, self.elements(first))
+        return _EXPR[first.kind_id](self, first)
 
     # -- doc comments -------------------------------------------------------
     #
@@ -619,15 +648,6 @@ class _FileParser:
         if not doc and parent.type.endswith("_declaration"):
             doc = self._doc_at(parent_siblings, parent_index, parent)
         return doc
-
-
-def _is_basic(el: ts.Node) -> str | None:
-    """The literal node type if a (literal_)element is a bare constant, else None."""
-    if el.kind_id in K_ELEMENT:
-        if el.named_child_count != 1:
-            return None
-        el = el.named_child(0)
-    return _BASIC_KIND.get(el.kind_id)
 
 
 # Big tables of string or int constants (`[]string{"a", "b", ...}`, `[]byte{0x1f,
@@ -952,11 +972,11 @@ def _t_paren(fp: _FileParser, node: ts.Node) -> Json:
 
 
 def _t_func(fp: _FileParser, node: ts.Node) -> Json:
-    params, variadic = fp.params(node.child_by_field_id(F_PARAMETERS))
+    params, variadic = fp.param_pairs(node.child_by_field_id(F_PARAMETERS))
     return (
         "func",
         tuple([p[1] for p in params]),
-        tuple([r[1] for r in fp.results(node)]),
+        tuple([r[1] for r in fp.result_pairs(node)]),
         variadic,
     )
 
@@ -1087,24 +1107,31 @@ def _extract_facts(tree: ts.Tree, source: bytes | None) -> dict[str, Json]:
         source = bytes(root.start_byte) + (root.text or b"")
     _trim_caches()
     fp = _FileParser(tree, source)
-    raw = ts.QueryCursor(facts_query()).captures(root)
-    # Capture lists come in no particular order; numbering needs document order.
-    caps = {
-        name: sorted(nodes, key=_by_span if name == "call" else _by_start)
-        for name, nodes in raw.items()
-    }
+    caps = ts.QueryCursor(facts_query()).captures(root)
+    # Capture lists come in no particular order; records are listed (and closures
+    # numbered) in document order.  Sorted in place (see _UNORDERED).
+    for name, nodes in caps.items():
+        if name == "call":
+            # by span (see _by_span): two stable sorts on an int key take about half
+            # the time of one sort on a (start, end) tuple
+            nodes.sort(key=_by_end)
+            nodes.sort(key=_by_start)
+        elif name not in _UNORDERED:
+            nodes.sort(key=_by_start)
     facts = _empty(_syntax_errors(root))
-    fp.set_functions(
-        sorted(
-            caps.get("func", []) + caps.get("method", []) + caps.get("funclit", []),
-            key=_by_start,
-        )
-    )
+    decls = caps.get("func", []) + caps.get("method", [])
+    decls.sort(key=_by_start)
+    funclits = caps.get("funclit", [])
+    if funclits:
+        # two sorted runs: the sort merges them
+        fp.set_functions(sorted(decls + funclits, key=_by_start))
+    else:
+        fp.set_functions(decls)
     pkg = caps.get("package", [])
     facts["package"] = fp.text(pkg[0]) if pkg else ""
     facts["imports"] = [_cached(fp, spec, _IMPORTS, _import) for spec in caps.get("import", [])]
 
-    _declare_functions(fp, caps)
+    _declare_functions(fp, decls, funclits)
     _declare_types(fp, caps, facts)
     _declare_values(fp, caps, facts)
     _collect_bodies(fp, caps, facts)
@@ -1129,19 +1156,21 @@ def _signature(fp: _FileParser, node: ts.Node) -> Json:
     recv = ptr = None
     recv_name = ""
     if node.kind_id in K_METHOD_DECL:
-        params, _ = fp.params(node.child_by_field_id(F_RECEIVER))
-        if params:
-            recv_name, rtype = params[0]
+        receiver, _ = fp.param_pairs(node.child_by_field_id(F_RECEIVER))
+        if receiver:
+            recv_name, rtype = receiver[0]
             ptr = bool(rtype and rtype[0] == "ptr")
             base = rtype[1] if ptr else rtype
             recv = base[1] if base and base[0] == "T" else "?"
-    params, variadic = fp.params(node.child_by_field_id(F_PARAMETERS))
-    return name, recv, bool(ptr), recv_name, tuple(params), tuple(fp.results(node)), variadic
+    params, variadic = fp.param_pairs(node.child_by_field_id(F_PARAMETERS))
+    return name, recv, bool(ptr), recv_name, params, fp.result_pairs(node), variadic
 
 
-def _declare_functions(fp: _FileParser, caps: dict[str, list[ts.Node]]) -> None:
-    decls = sorted(caps.get("func", []) + caps.get("method", []), key=_by_start)
+def _declare_functions(fp: _FileParser, decls: list[ts.Node], funclits: list[ts.Node]) -> None:
+    """Function and method declarations (sorted by start), then closures."""
     src = fp.src
+    dirty = fp.dirty
+    funcs, fn_at, slot = fp.funcs, fp._fn_at, fp._slot
     for node in decls:
         # The signature (up to the body) is cached by its text like an expression:
         # a parameter list holds types only, never a func literal.
@@ -1149,21 +1178,23 @@ def _declare_functions(fp: _FileParser, caps: dict[str, list[ts.Node]]) -> None:
         start, stop = node.start_byte, node.end_byte if body is None else body.start_byte
         raw = src[start:stop] if stop - start <= _PURE_MAX else _TOO_LONG
         sig = _SIGNATURES.get(raw)
-        if sig is None or node.has_error:
+        if sig is None or (dirty and node.has_error):
             sig = _signature(fp, node)
-            if len(raw) <= _PURE_MAX and b"{" not in raw and not node.has_error:
+            if len(raw) <= _PURE_MAX and b"{" not in raw and not (dirty and node.has_error):
                 _SIGNATURES[raw] = sig
         name, recv, ptr, recv_name, params, results, variadic = sig
-        local_vars: list[Json] = []
+        local_vars: list[Json] = [("var", n, 0, t, None, 0, 0) for n, t in params if n]
         if recv is not None:
-            local_vars.append(
-                ("var", recv_name, 0, ("ptr", ("T", recv)) if ptr else ("T", recv), None, 0, 0)
+            local_vars.insert(
+                0, ("var", recv_name, 0, ("ptr", ("T", recv)) if ptr else ("T", recv), None, 0, 0)
             )
-        local_vars += [("var", n, 0, t, None, 0, 0) for n, t in params if n]
-        local_vars += [("var", n, 0, t, None, 0, 0) for n, t in results if n]
+        if results:
+            local_vars += [("var", n, 0, t, None, 0, 0) for n, t in results if n]
         (row, col), end_row = node.start_point, node.end_point[0]
-        fp.register(
-            node,
+        # Declarations come first in funcs (closures and `init` follow), and their
+        # records have every key: no setdefault (see _add_fn).
+        fn_at[slot[node.id]] = len(funcs)
+        funcs.append(
             {
                 "name": name,
                 "recv": recv,
@@ -1177,12 +1208,12 @@ def _declare_functions(fp: _FileParser, caps: dict[str, list[ts.Node]]) -> None:
                 "col": col + 1,
                 "doc": fp.doc(node),
                 "locals": local_vars,
-            },
+            }
         )
 
     # Closures: numbered $1, $2, ... in source order within their direct parent.
     counts = fp.children_count
-    for node in caps.get("funclit", []):
+    for node in funclits:
         parent = fp.enclosing_or_init(node)
         counts[parent] = counts.get(parent, 0) + 1
         params, variadic = fp.params(node.child_by_field_id(F_PARAMETERS))
@@ -1349,15 +1380,22 @@ def _collect_bodies(
     assigns = facts["assigns"]
     funcs = fp.funcs
     src = fp.src
+    dirty = fp.dirty
+    # The enclosing function of each node, as in _FileParser.enclosing_all, written
+    # out in the loops below: they run once per capture.
+    starts, ends, parents, fn_at = fp._starts, fp._ends, fp._parents, fp._fn_at
     for kind, parts_cache in (("define", _DEFINES), ("receive", _RECEIVES)):
-        nodes = caps.get(kind, [])
-        for node, fn in zip(nodes, fp.enclosing_all(nodes), strict=True):
-            if fn is None:
-                continue
+        for node in caps.get(kind, ()):
             start, end = node.start_byte, node.end_byte
+            i = bisect_left(starts, start) - 1
+            while i >= 0 and ends[i] < end:
+                i = parents[i]
+            if i < 0:
+                continue  # package level
+            fn = fn_at[i]
             raw = src[start:end] if end - start <= _PURE_MAX else _TOO_LONG
             parts = parts_cache.get(raw, _MISS)
-            if parts is _MISS or node.has_error:
+            if parts is _MISS or (dirty and node.has_error):
                 parts = _fill(fp, node, raw, parts_cache, _define_parts)
             if parts is None:
                 continue
@@ -1376,14 +1414,15 @@ def _collect_bodies(
                 for name in bound:
                     assigns.append((fn, ("id", name), values[0], start, end))
 
-    nodes = caps.get("assign", [])
-    for node, fn in zip(nodes, fp.enclosing_all(nodes), strict=True):
-        if fn is None:
-            fn = fp.init()
+    for node in caps.get("assign", ()):
         start, end = node.start_byte, node.end_byte
+        i = bisect_left(starts, start) - 1
+        while i >= 0 and ends[i] < end:
+            i = parents[i]
+        fn = fn_at[i] if i >= 0 else fp.init()
         raw = src[start:end] if end - start <= _PURE_MAX else _TOO_LONG
         pairs = _ASSIGNS.get(raw, _MISS)
-        if pairs is _MISS or node.has_error:
+        if pairs is _MISS or (dirty and node.has_error):
             pairs = _fill(fp, node, raw, _ASSIGNS, _assign_parts)
         if pairs:
             row, col = node.start_point
@@ -1424,17 +1463,19 @@ def _collect_bodies(
             )
 
     returns = facts["returns"]
-    nodes = caps.get("return", [])
-    for node, fn in zip(nodes, fp.enclosing_all(nodes), strict=True):
-        if fn is None:
-            continue
+    for node in caps.get("return", ()):
         start, end = node.start_byte, node.end_byte
+        i = bisect_left(starts, start) - 1
+        while i >= 0 and ends[i] < end:
+            i = parents[i]
+        if i < 0:
+            continue
         raw = src[start:end] if end - start <= _PURE_MAX else _TOO_LONG
         values = _RETURNS.get(raw, _MISS)
-        if values is _MISS or node.has_error:
+        if values is _MISS or (dirty and node.has_error):
             values = _fill(fp, node, raw, _RETURNS, _return_parts)
         if values:
-            returns.append((fn, values))
+            returns.append((fn_at[i], values))
 
     comps = facts["comps"]
     for node in caps.get("comp", []):
@@ -1449,15 +1490,17 @@ def _collect_bodies(
                 if child.kind_id in K_CALL:
                     mode_of[child.id] = label
     calls = facts["calls"]
-    nodes = caps.get("call", [])
-    for node, fn in zip(nodes, fp.enclosing_all(nodes), strict=True):
-        if fn is None:
-            fn = fp.init()
+    append = calls.append
+    for node in caps.get("call", ()):
         start, end = node.start_byte, node.end_byte
+        i = bisect_left(starts, start) - 1
+        while i >= 0 and ends[i] < end:
+            i = parents[i]
+        fn = fn_at[i] if i >= 0 else fp.init()
         raw = src[start:end] if end - start <= _PURE_MAX else _TOO_LONG
         call = _CALLS.get(raw)
-        if call is None or node.has_error:
+        if call is None or (dirty and node.has_error):
             call = _call_miss(fp, node, raw)
         row, col = node.start_point
         mode = mode_of.get(node.id, "call") if mode_of else "call"
-        calls.append((fn, call[1], call[2], row + 1, col + 1, mode))
+        append((fn, call[1], call[2], row + 1, col + 1, mode))
