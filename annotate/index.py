@@ -266,9 +266,10 @@ def _build_into(
         paths = list(discover(root, only))
         todo: list[str] = []
         stats: dict[str, tuple[int, int]] = {}  # files whose stored stat is out of date
+        base = os.path.join(root, "")  # os.stat on a joined str: half the cost of Path.stat
         for rel in paths:
             try:
-                st = Path(root, rel).stat()
+                st = os.stat(base + rel)
             except OSError:  # dangling symlink: parsed (and reported) as unreadable
                 todo.append(rel)
                 continue
