@@ -11,8 +11,10 @@ annotate.dbwriter``), not a fork: it shares nothing with the builder's large hea
 and -- unlike multiprocessing's "spawn" -- it never re-imports the caller's main
 script.  Messages come on its stdin (marshal, length-prefixed: ten times faster than pickle
 for rows of ints and strings), in order: ``(sql, rows)`` for
-``executemany``, ``(sql, None)`` for a script, ``None`` to commit and stop; it
-answers ``ok`` or the error on its stdout.
+``executemany``, ``(sql, None)`` for a script, ``(sql, kind, records)`` for
+``executemany`` of the rows :class:`annotate.rows.Rows` makes of the records (its
+method ``kind``; one ``Rows`` for the whole run, so symbol ids are assigned here),
+``None`` to commit and stop; it answers ``ok`` or the error on its stdout.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ import sys
 import threading
 from typing import BinaryIO
 
+from annotate.rows import Rows
+
 
 def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None:
     """The writer: apply the statements read from ``source`` to ``path``, commit, reply."""
     conn: sqlite3.Connection | None = None
+    rows_of = Rows()
     try:
         while (item := _receive(source)) is not None:
             if conn is None:
@@ -39,6 +44,10 @@ def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None
                 # temporary name), WAL for an index being updated in place
                 conn.execute(f"PRAGMA journal_mode={journal_mode}")
                 conn.execute("PRAGMA synchronous=" + ("OFF" if journal_mode == "off" else "NORMAL"))
+            if len(item) == 3:
+                sql, kind, records = item
+                conn.executemany(sql, getattr(rows_of, kind)(records))
+                continue
             sql, rows = item
             if rows is None:
                 conn.executescript(sql)
@@ -58,7 +67,7 @@ def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None
     reply.flush()
 
 
-def _receive(source: BinaryIO) -> tuple[str, list[tuple] | None] | None:
+def _receive(source: BinaryIO) -> tuple | None:
     header = source.read(8)
     if len(header) < 8:
         raise EOFError("the index builder stopped sending")
@@ -87,7 +96,7 @@ class Writer:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
-        self.queue: queue.SimpleQueue[tuple[str, list[tuple] | None] | None] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.sender = threading.Thread(target=self._send, name="index-writer-feed", daemon=True)
         self.sender.start()
@@ -113,6 +122,12 @@ class Writer:
         if self.error is not None:
             self.finish()  # raises, with the writer's own message if it has one
         self.queue.put((sql, rows))
+
+    def put_records(self, sql: str, kind: str, records: list) -> None:
+        """Rows to be made there, by ``Rows.<kind>(records)``."""
+        if self.error is not None:
+            self.finish()
+        self.queue.put((sql, kind, records))
 
     def finish(self) -> None:
         self.queue.put(None)

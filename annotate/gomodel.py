@@ -125,6 +125,12 @@ class Package:
 Edge = tuple[str, str, str, str, str, str, int, int]
 
 
+# A call site whose edges are final after the first round of resolution:
+# (caller, ((callee, dispatch, via), ...), mode, file, line, col) -- one record per
+# site, however many callees (annotate.rows makes the edge rows).
+SettledSite = tuple[str, tuple[tuple[str, str, str], ...], str, str, int, int]
+
+
 # One declared symbol: (sym, kind, pkg, name, recv, file, start, end, doc).
 SymbolRow = tuple[str, str, str, str, str | None, str, int, int, str]
 

@@ -27,12 +27,12 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate import buildctx, dbwriter, goparse, resolve
+from annotate import buildctx, dbwriter, goparse, resolve, rows
 from annotate.lock import go_package_path
 
 SCHEMA_VERSION = "5"
@@ -442,20 +442,22 @@ class _Store:
     tables emptied and stripped of their indexes (built once at the end, much faster
     than row by row).
 
-    With a ``writer`` (:mod:`annotate.dbwriter`) the statements run in its process,
-    on the other core, while this one resolves calls and emits rows; the symbols are
-    handed over as soon as they are declared.  For small corpora, a process costs
-    more than it saves, and the rows are written here.
+    What it is given goes by name; :class:`annotate.rows.Rows` turns names into ids
+    and records into rows where the statements run.  With a ``writer``
+    (:mod:`annotate.dbwriter`) that is its process, on the other core, while this one
+    resolves calls: the symbols are handed over as soon as they are declared, the
+    call sites settled in the first round as they come.  For small corpora, a process
+    costs more than it saves, and the rows are made and written here.
     """
 
-    SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-    EDGES = "INSERT INTO edges VALUES (?,?,?,?,?,?,?,?)"
-    UNRESOLVED = "INSERT INTO unresolved VALUES (?,?,?,?,?,?)"
+    # the statements, by what they insert (patched by tests to make a write fail)
+    SYMBOLS = rows.SYMBOLS
+    EDGES = rows.EDGES
+    UNRESOLVED = rows.UNRESOLVED
 
     def __init__(self, conn: sqlite3.Connection, writer: dbwriter.Writer | None = None) -> None:
         self.conn = conn
-        self.ids: dict[str, int] = {}
-        self.extra: list[tuple] = []  # symbols first met as callers or callees
+        self.rows = rows.Rows()  # used when there is no writer process
         conn.commit()  # the writer process needs the database free of this one's locks
         self.writer = writer
         self._put(
@@ -467,13 +469,20 @@ class _Store:
             None,
         )
 
-    def _put(self, sql: str, rows: list[tuple] | None) -> None:
+    def _put(self, sql: str, batch: list[tuple] | None) -> None:
         if self.writer is not None:
-            self.writer.put(sql, rows)
-        elif rows is None:
+            self.writer.put(sql, batch)
+        elif batch is None:
             self.conn.executescript(sql)
         else:
-            self.conn.executemany(sql, rows)
+            self.conn.executemany(sql, batch)
+
+    def _records(self, sql: str, kind: str, records: list) -> None:
+        """Insert the rows ``Rows.<kind>(records)`` with ``sql``."""
+        if self.writer is not None:
+            self.writer.put_records(sql, kind, records)
+        else:
+            self.conn.executemany(sql, getattr(self.rows, kind)(records))
 
     def finish(self) -> None:
         self._put(_EDGE_INDEXES, None)
@@ -481,17 +490,13 @@ class _Store:
             self.writer.finish()
 
     def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
-        ids = self.ids
-        rows: list[tuple] = []
+        batch: list[resolve.SymbolRow] = []
         for rec in records:
-            if rec[0] in ids:
-                continue
-            ids[rec[0]] = sid = len(ids) + 1
-            rows.append((sid, *rec, 0))
-            if len(rows) >= 20_000:
-                self._put(self.SYMBOLS, rows)
-                rows = []
-        self._put(self.SYMBOLS, rows)
+            batch.append(rec)
+            if len(batch) >= 20_000:
+                self._records(self.SYMBOLS, "symbols", batch)
+                batch = []
+        self._records(self.SYMBOLS, "symbols", batch)
         self._put(_SYMBOL_INDEXES, None)  # the few symbols added later update them
         if self.writer is not None:
             # Indexing the edges as they come costs the writer more than building the
@@ -499,79 +504,27 @@ class _Store:
             # that time while calls are resolved -- and then nothing is left to wait for.
             self._put(_EDGE_INDEXES, None)
 
-    def _new_id(self, sym: str, kind: str) -> int:
-        found = self.ids[sym] = len(self.ids) + 1
-        external = 1 if kind == "external" else 0
-        self.extra.append(
-            (found, sym, kind, _pkg_of(sym), _short(sym), None, None, None, None, "", external)
-        )
-        return found
-
-    def settled(self, edges: list[resolve.Edge], last: bool) -> None:
-        """A batch of the edges final after the first round.  Written here, the edge
-        indexes are built after the last one, while the function-value sites are
-        resolved; a writer process keeps them from the start instead (see symbols)."""
-        self.add_edges(edges)
+    def settled(self, sites: list[resolve.SettledSite], last: bool) -> None:
+        """A batch of the call sites whose edges are final after the first round.
+        Written here, the edge indexes are built after the last one, while the
+        function-value sites are resolved; a writer process keeps them from the start
+        instead (see symbols)."""
+        self._records(self.EDGES, "sites", sites)
         if last and self.writer is None:
             self._put(_EDGE_INDEXES, None)
 
-    def add_edges(self, edges: Iterable[resolve.Edge]) -> None:
-        """Store edges (a batch, or a stream written in batches; never all in memory)."""
-        get, new_id = self.ids.get, self._new_id
-        batch: list[tuple] = []
-        append = batch.append
-        for e in edges:
-            append(
-                (
-                    get(e[0]) or new_id(e[0], "init"),
-                    get(e[1]) or new_id(e[1], "external"),
-                    e[2],
-                    e[3],
-                    e[4],
-                    e[5],
-                    e[6],
-                    e[7],
-                )
-            )
-            if len(batch) >= 50_000:
-                self._put(self.EDGES, batch)
-                batch = []
-                append = batch.append
-        self._put(self.EDGES, batch)
-
     def edges(self, edges: Iterator[resolve.Edge], unresolved: list[resolve.Unresolved]) -> None:
         """The last edges, the unresolved calls, and the symbols first met in them."""
-        self.add_edges(edges)
-        get, new_id = self.ids.get, self._new_id
-        self._put(
-            self.UNRESOLVED,
-            [
-                (
-                    get(u.caller) or new_id(u.caller, "init"),
-                    u.callee_text,
-                    u.reason,
-                    u.file,
-                    u.line,
-                    u.col,
-                )
-                for u in unresolved
-            ],
-        )
-        self._put(self.SYMBOLS, self.extra)
-
-
-def _pkg_of(sym: str) -> str:
-    core = sym.lstrip("(*").split(")")[0] if sym.startswith("(") else sym
-    head, _, _name = core.rpartition("/")
-    tail = _name.split(".", 1)[0]
-    return f"{head}/{tail}" if head else tail
-
-
-def _short(sym: str) -> str:
-    if sym.startswith("("):
-        recv, _, meth = sym.partition(").")
-        return f"{recv.rsplit('.', 1)[-1]}.{meth}"
-    return sym.rsplit("/", 1)[-1].split(".", 1)[-1]
+        batch: list[resolve.Edge] = []
+        for edge in edges:
+            batch.append(edge)
+            if len(batch) >= 50_000:
+                self._records(self.EDGES, "edges", batch)
+                batch = []
+        self._records(self.EDGES, "edges", batch)
+        calls = [(u.caller, u.callee_text, u.reason, u.file, u.line, u.col) for u in unresolved]
+        self._records(self.UNRESOLVED, "unresolved", calls)
+        self._records(self.SYMBOLS, "extra", [])
 
 
 def _stats(

@@ -28,6 +28,7 @@ from annotate.gomodel import (
     Outcome,
     Package,
     Result,
+    SettledSite,
     SymbolRow,
     Type,
     TypeDecl,
@@ -40,7 +41,7 @@ from annotate.gomodel import (
 from annotate.goparse import POS
 from annotate.gotypes import TypeInference
 
-__all__ = ["Edge", "FileInput", "Result", "SymbolRow", "Unresolved", "resolve"]
+__all__ = ["Edge", "FileInput", "Result", "SettledSite", "SymbolRow", "Unresolved", "resolve"]
 
 
 class Resolver(TypeInference, ValueFlow):
@@ -66,6 +67,7 @@ class Resolver(TypeInference, ValueFlow):
         self._dirty: set[tuple] = set()
         self._used_dynamic = False
         self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
+        self._single_rows: dict[tuple[str, str], tuple[tuple[str, str, str]]] = {}
         self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
         # with a `settled` callback: the unresolved sites known final after round one
@@ -264,7 +266,7 @@ class Resolver(TypeInference, ValueFlow):
         return [], f"function value {render(f)} with no binding in the corpus"
 
     def resolve_calls(
-        self, settled: Callable[[list[Edge], bool], None] | None = None
+        self, settled: Callable[[list[SettledSite], bool], None] | None = None
     ) -> tuple[Iterator[Edge], list[Unresolved]]:
         """Resolve every call site.
 
@@ -317,7 +319,7 @@ class Resolver(TypeInference, ValueFlow):
         return self._emit(results, everywhere if settled is not None else None)
 
     def _first_round(
-        self, settled: Callable[[list[Edge], bool], None] | None
+        self, settled: Callable[[list[SettledSite], bool], None] | None
     ) -> tuple[list[Outcome], list[tuple[int, FileInput, list[Json]]], bool]:
         """Resolve every call site once, in file order.  Returns one outcome per site
         (its targets, or why it has none), the sites that went through a function
@@ -329,8 +331,10 @@ class Resolver(TypeInference, ValueFlow):
         self._slot_memo.clear()
         self._slots_grew = False
         bound = False
-        batch: list[Edge] = []
+        batch: list[SettledSite] = []
+        in_batch = 0  # edges
         unresolved = self._settled_unresolved
+        single_rows, target_rows = self._single_rows, self._target_rows
         for f in self.files:
             local = f.facts.get("_funcs")
             if not local:
@@ -348,10 +352,17 @@ class Resolver(TypeInference, ValueFlow):
                     # final already (later rounds redo only function-value sites):
                     # delivered now, so the caller can store it while we go on
                     if targets:
-                        batch.extend(self._edges_of(fn.sym, found, mode, f.path, line, col))
-                        if len(batch) >= 50_000:
+                        if len(targets) == 1:  # most sites: one callee, its rows shared
+                            rows = single_rows.get(targets[0])
+                            if rows is None:
+                                rows = single_rows[targets[0]] = target_rows(found)
+                        else:
+                            rows = target_rows(found)
+                        batch.append((fn.sym, rows, mode, f.path, line, col))
+                        in_batch += len(rows)
+                        if in_batch >= 50_000:
                             settled(batch, False)
-                            batch = []
+                            batch, in_batch = [], 0
                     elif found is not None:
                         unresolved.append(
                             Unresolved(fn.sym, render(callee), found, f.path, line, col)
@@ -415,12 +426,17 @@ class Resolver(TypeInference, ValueFlow):
     def _edges_of(
         self, caller: str, outcome: tuple, mode: str, path: str, line: int, col: int
     ) -> Iterator[Edge]:
-        by_sym = self.by_sym
-        for sym, how in outcome:
-            dispatch, via = _DISPATCH_VIA[how]
-            if sym not in by_sym:
-                via = "call"
+        for sym, dispatch, via in self._target_rows(outcome):
             yield (caller, sym, dispatch, via, mode, path, line, col)
+
+    def _target_rows(self, outcome: tuple) -> tuple[tuple[str, str, str], ...]:
+        """(callee, dispatch, via) per target of a site (via is call for a callee
+        outside the corpus)."""
+        by_sym = self.by_sym
+        return tuple(
+            (sym, *_DISPATCH_VIA[how]) if sym in by_sym else (sym, _DISPATCH_VIA[how][0], "call")
+            for sym, how in outcome
+        )
 
     def release_memos(self) -> None:
         """Drop the inference caches before the (large) output is built."""
@@ -480,15 +496,15 @@ class Resolver(TypeInference, ValueFlow):
 def resolve(
     files: Iterable[FileInput],
     declared: Callable[[Iterator[SymbolRow]], None] | None = None,
-    settled: Callable[[list[Edge], bool], None] | None = None,
+    settled: Callable[[list[SettledSite], bool], None] | None = None,
 ) -> Result:
     """Resolve a corpus.
 
     Both callbacks let a caller store results while resolution goes on: ``declared``
     receives the symbol rows as soon as they are declared (the result's ``symbols``
-    is then empty), ``settled`` batches of the edges that are final after the first
-    round, with a flag set on the last batch (the result's ``edges`` then holds only
-    the others)."""
+    is then empty), ``settled`` batches of the call sites whose edges are final after
+    the first round (one record per site, see SettledSite), with a flag set on the
+    last batch (the result's ``edges`` then holds only the others)."""
     r = Resolver(list(files))
     r.declare()
     symbols: Iterator[SymbolRow] = r.symbol_records()
