@@ -356,7 +356,7 @@ def _code_hash(stage: str) -> str:
     here = Path(__file__).resolve().parent
     names = {
         "parse": ("goparse.py", "buildctx.py", "queries/facts.scm", "lock.py"),
-        "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py"),
+        "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py", "rows.py"),
     }[stage]
     digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
     for name in names:
