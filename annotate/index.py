@@ -27,7 +27,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,8 +372,8 @@ def _sha(root: Path, rel: str) -> str:
 
 
 def _refresh_stat(conn: sqlite3.Connection, stats: dict[str, tuple[int, int]]) -> None:
-    rows = [(mtime, size, rel) for rel, (mtime, size) in stats.items()]
-    conn.executemany("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?", rows)
+    updates = [(mtime, size, rel) for rel, (mtime, size) in stats.items()]
+    conn.executemany("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?", updates)
     conn.commit()
 
 
@@ -394,16 +394,16 @@ def _parse_into(
     parsed: dict[str, resolve.FileInput] = {}
 
     def store(batch: list[tuple[str, str, str | None, str, bytes]]) -> None:
-        rows = []
+        file_rows = []
         for rel, sha, reason, errors, blob in batch:
             directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
             pkg = go_package_path(import_root, directory)
             mtime, size = stats.get(rel, (0, 0))
-            rows.append((rel, sha, mtime, size, pkg, reason, errors, blob))
+            file_rows.append((rel, sha, mtime, size, pkg, reason, errors, blob))
             if blob:
                 # Loaded now, while the workers parse on, rather than read back later.
                 parsed[rel] = resolve.FileInput(rel, pkg, marshal.loads(blob))
-        conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", file_rows)
 
     batch: list[tuple[str, str, str | None, str, bytes]] = []
     if workers > 1 and len(jobs) > 20:
@@ -426,8 +426,8 @@ def _load_inputs(
 ) -> list[resolve.FileInput]:
     """Facts of every included file: just parsed, or stored by an earlier build."""
     out = []
-    rows = conn.execute("SELECT path, pkg FROM files WHERE excluded IS NULL ORDER BY path")
-    for path, pkg in rows.fetchall():
+    listed = conn.execute("SELECT path, pkg FROM files WHERE excluded IS NULL ORDER BY path")
+    for path, pkg in listed.fetchall():
         found = parsed.get(path)
         if found is None:
             (blob,) = conn.execute("SELECT facts FROM files WHERE path = ?", (path,)).fetchone()
@@ -489,14 +489,19 @@ class _Store:
         if self.writer is not None:
             self.writer.finish()
 
-    def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
-        batch: list[resolve.SymbolRow] = []
+    def _records_batched(self, sql: str, kind: str, records: Iterable, size: int) -> None:
+        """:meth:`_records` of a stream, ``size`` records at a time (never all in
+        memory; the writer process starts on the first batch)."""
+        batch: list = []
         for rec in records:
             batch.append(rec)
-            if len(batch) >= 20_000:
-                self._records(self.SYMBOLS, "symbols", batch)
+            if len(batch) >= size:
+                self._records(sql, kind, batch)
                 batch = []
-        self._records(self.SYMBOLS, "symbols", batch)
+        self._records(sql, kind, batch)
+
+    def symbols(self, records: Iterator[resolve.SymbolRow]) -> None:
+        self._records_batched(self.SYMBOLS, "symbols", records, 20_000)
         self._put(_SYMBOL_INDEXES, None)  # the few symbols added later update them
         if self.writer is not None:
             # Indexing the edges as they come costs the writer more than building the
@@ -515,13 +520,7 @@ class _Store:
 
     def edges(self, edges: Iterator[resolve.Edge], unresolved: list[resolve.Unresolved]) -> None:
         """The last edges, the unresolved calls, and the symbols first met in them."""
-        batch: list[resolve.Edge] = []
-        for edge in edges:
-            batch.append(edge)
-            if len(batch) >= 50_000:
-                self._records(self.EDGES, "edges", batch)
-                batch = []
-        self._records(self.EDGES, "edges", batch)
+        self._records_batched(self.EDGES, "edges", edges, 50_000)
         calls = [(u.caller, u.callee_text, u.reason, u.file, u.line, u.col) for u in unresolved]
         self._records(self.UNRESOLVED, "unresolved", calls)
         self._records(self.SYMBOLS, "extra", [])
