@@ -146,18 +146,48 @@ def new_member_set(*ms: Member) -> MemberSet:
     return res
 
 
+# Go: regexp.MustCompile(`^\w+:\/\/[\w\.\-]+(:\d+)?$`), matched with MatchString.
 # scheme://host[:port] and nothing else; the Go code validates by hand because url.Parse
-# accepts almost anything.
-_VALID_PEER_URL = re.compile(r"^\w+://[\w.\-]+(:\d+)?$")
+# accepts almost anything.  Go's RE2 and Python's re differ here in three ways, each decided:
+# - ASCII classes: RE2's \w is [0-9A-Za-z_] and \d is [0-9]; Python's str patterns match any
+#   Unicode letter/digit ('é', '٣').  Explicit ASCII classes, not re.ASCII, so the pattern
+#   reads the same in both languages.
+# - `$`: RE2 without the m flag matches only at the end of the text; Python's `$` also matches
+#   before a final "\n".  fullmatch() with no `^`/`$` anchors the whole string, as Go does.
+# - case: both are case-sensitive by default; no flag on either side (\w covers both cases).
+# Leftmost-first vs leftmost-longest and find-vs-match do not arise: the verdict is a yes/no
+# over the whole string, and the pattern is unambiguous (':' is in no class).
+_VALID_PEER_URL = re.compile(r"[0-9A-Za-z_]+://[0-9A-Za-z_.\-]+(?::[0-9]+)?")
+
+
+def _go_url_parse_host(pu: str) -> str:
+    """u.Host of Go 1.10's url.Parse for a string that passed ``_VALID_PEER_URL``.
+
+    Python's urlsplit and Go agree on the host whenever Go finds a scheme.  Go finds none
+    when the scheme starts with a digit or holds '_' (getscheme accepts letters, then also
+    digits, '+', '-', '.'); the text then begins with a path segment holding a colon, which
+    Go rejects.  Python silently returns an empty host instead.
+    """
+    scheme = pu[: pu.index(":")]
+    if not scheme[0].isalpha() or "_" in scheme:
+        raise ValueError(f"parse {pu}: first path segment in URL cannot contain colon")
+    return urlsplit(pu).netloc
 
 
 @mirrors(f"{_PKG}.MemberNameFromPeerURL")
 def member_name_from_peer_url(pu: str) -> str:
-    """The member name is the first DNS label of the peer URL's host.  Raises ValueError."""
-    # fullmatch, not match: Go's `$` does not accept a trailing newline, Python's does.
+    """The member name is the first DNS label of the peer URL's host.  Raises ValueError.
+
+    >>> member_name_from_peer_url("http://example-0001.example.default.svc:2380")
+    'example-0001'
+    >>> member_name_from_peer_url("http://exámple-0001.example:2380")
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid PeerURL format
+    """
     if not _VALID_PEER_URL.fullmatch(pu):
         raise ValueError("invalid PeerURL format")
-    host = urlsplit(pu).netloc
+    host = _go_url_parse_host(pu)
     return host.split(":")[0].split(".")[0]
 
 
