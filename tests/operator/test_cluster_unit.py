@@ -8,7 +8,7 @@ import pytest
 from reference_impl.operator import trace
 from reference_impl.operator.api.status import ClusterStatus
 from reference_impl.operator.cluster.cluster import Cluster, is_spec_equal
-from reference_impl.operator.cluster.member import pods_to_member_set
+from reference_impl.operator.cluster.member import new_member, pods_to_member_set
 from reference_impl.operator.cluster.reconcile import need_upgrade, pick_one_old_member
 from reference_impl.operator.etcdutil.client import EtcdMemberInfo
 from reference_impl.operator.etcdutil.member import Member, MemberSet, new_member_set
@@ -122,7 +122,7 @@ def test_all_pods_dead(world: FakeWorld, op: Operator) -> None:
 
 def test_remove_unknown_pods(world: FakeWorld, op: Operator) -> None:
     c = _running(world, op, "x", 3)
-    stray = c.new_member()
+    stray = new_member(c)
     # A pod with the cluster's labels and owner that is not a member (state "new": it runs
     # a one-member etcd cluster of its own).
     c.create_pod(new_member_set(stray), stray, "new")

@@ -25,6 +25,7 @@ MIRROR_MODULES = [
     "reference_impl.operator.etcdutil.etcdutil",
     "reference_impl.operator.k8sutil.k8sutil",
     "reference_impl.operator.k8sutil.pod_util",
+    "reference_impl.operator.cluster.state",
     "reference_impl.operator.cluster.cluster",
     "reference_impl.operator.cluster.reconcile",
     "reference_impl.operator.cluster.member",
@@ -33,6 +34,7 @@ MIRROR_MODULES = [
     "reference_impl.operator.controller",
     "reference_impl.operator.backup.backup_manager",
     "reference_impl.operator.backup.util",
+    "reference_impl.operator.backup.backupapi",
     "reference_impl.operator.backup.sync",
     "reference_impl.operator.backup.s3factory",
     "reference_impl.operator.restore.sync",
@@ -61,6 +63,8 @@ NOT_GO = {
     "url_prefix",
     "quorum",
     "now_func",
+    # one arm of (*Cluster).run's select, declared on run itself
+    "reconcile_once",
 }
 
 

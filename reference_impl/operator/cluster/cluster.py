@@ -1,138 +1,106 @@
-"""Mirror of pkg/cluster/cluster.go: one EtcdCluster, its setup and its event loop.
+"""Mirror of pkg/cluster/cluster.go's loop: one EtcdCluster, its setup and its event loop.
 
 Upstream, ``New`` starts a goroutine that runs ``setup`` (create the seed member for a new
 cluster) and then ``run``: a ``select`` over the stop channel, spec-update events and an 8 s
 timer.  Each timer tick polls pods and calls ``reconcile``.  Here the goroutine is a generator
-driven by :class:`~reference_impl.operator.runtime.Runtime` on an injected clock.
+driven by :class:`~reference_impl.operator.runtime.Runtime` on an injected clock, and one tick
+is :meth:`Cluster.reconcile_once`, public so that a test or a notebook can step a cluster.
+
+The struct and the state-only methods of cluster.go live in :mod:`.state`; member.go,
+reconcile.go and upgrade.go are functions over that state (see :mod:`.state` for why).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import random
-import uuid
+import warnings
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reference_impl.mirrors import mirrors
 from reference_impl.operator import trace
 from reference_impl.operator.api.cluster import ClusterSpec, EtcdCluster
-from reference_impl.operator.api.cluster_tls import is_secure_client, is_secure_peer
 from reference_impl.operator.api.status import (
     PHASE_CREATING,
     PHASE_FAILED,
     PHASE_NONE,
     PHASE_RUNNING,
-    ClusterStatus,
 )
 from reference_impl.operator.cluster.error import CreatedClusterError, is_fatal_error
-from reference_impl.operator.cluster.member import MemberMixin, pods_to_member_set
-from reference_impl.operator.cluster.reconcile import ReconcileMixin
-from reference_impl.operator.cluster.upgrade import UpgradeMixin
-from reference_impl.operator.etcdutil.client import EtcdClientFactory, TLSConfig
-from reference_impl.operator.etcdutil.member import Member, MemberSet, new_member_set
+from reference_impl.operator.cluster.member import new_member, pods_to_member_set, update_members
+from reference_impl.operator.cluster.reconcile import reconcile
+from reference_impl.operator.cluster.state import (
+    EVENT_MODIFY_CLUSTER,
+    POD_TERMINATION_GRACE_PERIOD,
+    RECONCILE_INTERVAL,
+    ClusterEvent,
+    ClusterState,
+    Config,
+)
+from reference_impl.operator.etcdutil.client import TLSConfig
+from reference_impl.operator.etcdutil.member import Member, new_member_set
 from reference_impl.operator.k8sutil.k8sutil import (
     ETCD_CLIENT_PORT,
     MAX_NAME_LENGTH,
-    add_etcd_volume_to_pod,
     client_service_name,
     cluster_list_opt,
     get_etcd_version,
     get_pod_names,
-    new_client_service,
-    new_etcd_pod,
-    new_peer_service,
 )
-from reference_impl.operator.k8sutil.pod_util import is_pod_ready
-from reference_impl.operator.kube import (
-    AlreadyExists,
-    CRClient,
-    KubeClient,
-    KubeError,
-    NotFound,
-    Pod,
-)
-from reference_impl.operator.runtime import STOP, TIMEOUT, Channel, Runtime, Select
+from reference_impl.operator.kube import KubeError
+from reference_impl.operator.runtime import STOP, TIMEOUT, Select
+
+__all__ = [
+    "EVENT_MODIFY_CLUSTER",
+    "POD_TERMINATION_GRACE_PERIOD",
+    "RECONCILE_INTERVAL",
+    "Cluster",
+    "ClusterEvent",
+    "Config",
+    "ReconcileResult",
+    "is_spec_equal",
+    "new",
+]
 
 _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 log = logging.getLogger(__name__)
 
-RECONCILE_INTERVAL = 8.0  # seconds; reconcileInterval
-POD_TERMINATION_GRACE_PERIOD = 5
-EVENT_MODIFY_CLUSTER = "Modify"
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    """What one reconcile cycle did (mirrors nothing: Go keeps this in run()'s locals).
+
+    ``record`` is the cycle's trace record (branch taken, actions, members and pods before and
+    after, status); ``error`` is run()'s ``rerr`` after the cycle: None, or the error that
+    makes the next cycle rebuild the member list from etcd (or, if fatal, ends the loop).
+
+    >>> ReconcileResult(trace.CycleRecord(time=0.0, cluster="c"), None).branch
+    'no-op'
+    """
+
+    record: trace.CycleRecord
+    error: BaseException | None
+
+    @property
+    def branch(self) -> str:
+        """The branch the cycle took (one of :data:`reference_impl.operator.trace.BRANCHES`)."""
+        return self.record.branch
 
 
-@dataclass
-class ClusterEvent:
-    typ: str
-    cluster: EtcdCluster
+class Cluster(ClusterState):
+    """Mirrors ``cluster.Cluster``'s loop: setup, create, run and one reconcile cycle.
 
+    The struct itself (``@mirrors`` ``cluster.Cluster``) is :class:`.state.ClusterState`.
+    Build one in a given state with :mod:`reference_impl.operator.builder`.
 
-@dataclass
-class Config:
-    """cluster.Config plus what Go takes from globals: the etcd client constructor, the
-    goroutine runtime, the random source for member names, the trace, and the interval."""
-
-    service_account: str = ""
-    kube_cli: KubeClient | None = None
-    etcd_cr_cli: CRClient | None = None
-    new_etcd_client: EtcdClientFactory | None = None
-    runtime: Runtime | None = None
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    trace: trace.Trace | None = None
-    reconcile_interval: float = RECONCILE_INTERVAL
-
-
-@mirrors(f"{_PKG}.Cluster")
-class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
-    def __init__(self, config: Config, cl: EtcdCluster) -> None:
-        self.config: Any = config  # Any: tests build a Cluster with an empty Config
-        self.cluster = cl
-        # The in-memory status is the source of truth once the Cluster exists; the CR's
-        # status is only ever written from it.
-        self.status: ClusterStatus = cl.status.deepcopy()
-        self.event_ch = Channel()
-        self.stop_ch = Channel()
-        # None until known: after an operator restart the loop rebuilds it from etcd.
-        self.members: MemberSet | None = None
-        self.tls_config: TLSConfig | None = None
-        self._cycle: trace.CycleRecord | None = None
-
-    # -- trace plumbing (not in Go) ------------------------------------------------------
-
-    def _now(self) -> float:
-        rt = self.config.runtime
-        return rt.clock.now() if rt is not None else 0.0
-
-    def _note(self, branch: str, action: str) -> None:
-        if self._cycle is None:
-            return
-        if branch:
-            self._cycle.branch = branch
-        self._cycle.actions.append(action)
-
-    def _trace_note(self, kind: str, detail: str) -> None:
-        if self.config.trace is not None:
-            self.config.trace.notes.append(trace.Note(self._now(), self.cluster.name, kind, detail))
-
-    def _event(self, reason: str, message: str) -> None:
-        kube = self.config.kube_cli
-        if kube is None:
-            return
-        try:
-            kube.create_event(
-                self.cluster.namespace,
-                {
-                    "reason": reason,
-                    "message": message,
-                    "time": self._now(),
-                    "involvedObject": {"kind": "EtcdCluster", "name": self.cluster.name},
-                },
-            )
-        except KubeError as err:
-            log.error("failed to create event: %s", err)
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("example", size=3).member("example-0000").member("example-0001").build()
+    >>> c.reconcile_once().branch  # two members, size 3: add one
+    'add-member'
+    >>> c.members.names()
+    ['example-0000', 'example-0001', 'example-0002']
+    """
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -195,16 +163,6 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
         self.bootstrap()
         self.status.size = 1
 
-    @mirrors(f"(*{_PKG}.Cluster).Delete")
-    def delete(self) -> None:
-        self.stop_ch.closed = True
-
-    @mirrors(f"(*{_PKG}.Cluster).send")
-    def send(self, ev: ClusterEvent) -> None:
-        if self.stop_ch.closed:
-            return
-        self.event_ch.items.append(ev)
-
     @mirrors(f"(*{_PKG}.Cluster).run")
     def run(self) -> Generator[Select, Any, None]:
         try:
@@ -235,7 +193,7 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
                     return
             else:
                 assert got is TIMEOUT
-                rerr = self._reconcile_tick(rerr)
+                rerr = self.reconcile_once(rerr).error
 
             if is_fatal_error(rerr):
                 assert rerr is not None
@@ -244,11 +202,19 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
                 self.report_failed_status()
                 return
 
-    def _reconcile_tick(self, rerr: BaseException | None) -> BaseException | None:
-        """The ``case <-time.After(reconcileInterval)`` arm of run(); returns the new rerr.
+    def reconcile_once(self, previous_error: BaseException | None = None) -> ReconcileResult:
+        """One reconcile cycle: the ``case <-time.After(reconcileInterval)`` arm of ``run``.
 
-        Go's ``continue`` (skip without touching rerr) and ``break`` (leave the select, keep
-        rerr) are the early returns here.
+        Mirrors the timer arm of ``(*cluster.Cluster).run`` (run's ``@mirrors``).
+        ``previous_error`` is run()'s ``rerr`` from the cycle before: when set (or when the
+        member list is unknown) the cycle first rebuilds the members from etcd.  Returns the
+        cycle's trace record and the new ``rerr``; the record is also appended to the
+        configured trace, if any.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1, paused=True).member("ex-0000").build()
+        >>> c.reconcile_once().branch
+        'paused'
         """
         cyc = trace.CycleRecord(
             time=self._now(),
@@ -256,6 +222,24 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
             spec_size=self.cluster.spec.size,
             spec_version=self.cluster.spec.version,
         )
+        err = self._cycle_body(cyc, previous_error)
+        return ReconcileResult(cyc, err)
+
+    def _reconcile_tick(self, rerr: BaseException | None) -> BaseException | None:
+        """Deprecated: use :meth:`reconcile_once`, which also returns the cycle's record."""
+        warnings.warn(
+            "Cluster._reconcile_tick(rerr) is deprecated; use "
+            "Cluster.reconcile_once(previous_error).error",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.reconcile_once(rerr).error
+
+    def _cycle_body(
+        self, cyc: trace.CycleRecord, rerr: BaseException | None
+    ) -> BaseException | None:
+        # Go's ``continue`` (skip without touching rerr) and ``break`` (leave the select,
+        # keep rerr) are the early returns here.
         self._cycle = cyc
         cyc.members_before = self.members.names() if self.members is not None else []
         try:
@@ -284,13 +268,13 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
             if rerr is not None or self.members is None:
                 cyc.rebuilt_members = True
                 try:
-                    self.update_members(pods_to_member_set(running, self.is_secure_client()))
+                    update_members(self, pods_to_member_set(running, self.is_secure_client()))
                 except Exception as err:
                     cyc.branch, cyc.error = trace.REBUILD_FAILED, str(err)
                     return err
                 cyc.members_before = self.members.names() if self.members else []
             try:
-                self.reconcile(running)
+                reconcile(self, running)
             except Exception as err:
                 cyc.error = str(err)
                 return err
@@ -338,7 +322,7 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
     @mirrors(f"(*{_PKG}.Cluster).startSeedMember")
     def start_seed_member(self) -> None:
         m = Member(
-            name=self.new_member().name,
+            name=new_member(self).name,
             namespace=self.cluster.namespace,
             secure_peer=self.is_secure_peer(),
             secure_client=self.is_secure_client(),
@@ -352,131 +336,9 @@ class Cluster(ReconcileMixin, MemberMixin, UpgradeMixin):
         self._trace_note("seed-member", m.name)
         self._event("New Member Added", f"New member {m.name} added to cluster")
 
-    @mirrors(f"(*{_PKG}.Cluster).isSecurePeer")
-    def is_secure_peer(self) -> bool:
-        return is_secure_peer(self.cluster.spec.tls)
-
-    @mirrors(f"(*{_PKG}.Cluster).isSecureClient")
-    def is_secure_client(self) -> bool:
-        return is_secure_client(self.cluster.spec.tls)
-
     @mirrors(f"(*{_PKG}.Cluster).bootstrap")
     def bootstrap(self) -> None:
         self.start_seed_member()
-
-    @mirrors(f"(*{_PKG}.Cluster).Update")
-    def update(self, cl: EtcdCluster) -> None:
-        self.send(ClusterEvent(EVENT_MODIFY_CLUSTER, cl))
-
-    @mirrors(f"(*{_PKG}.Cluster).setupServices")
-    def setup_services(self) -> None:
-        owner = self.cluster.as_owner()
-        for svc in (
-            new_client_service(self.cluster.name, owner),
-            new_peer_service(self.cluster.name, owner),
-        ):
-            with contextlib.suppress(AlreadyExists):
-                self.config.kube_cli.create_service(self.cluster.namespace, svc)
-
-    @mirrors(f"(*{_PKG}.Cluster).isPodPVEnabled")
-    def is_pod_pv_enabled(self) -> bool:
-        pod = self.cluster.spec.pod
-        return pod is not None and pod.persistent_volume_claim_spec is not None
-
-    @mirrors(f"(*{_PKG}.Cluster).createPod")
-    def create_pod(self, members: MemberSet, m: Member, state: str) -> None:
-        pod = new_etcd_pod(
-            m,
-            members.peer_url_pairs(),
-            self.cluster.name,
-            state,
-            str(uuid.UUID(int=self.config.rng.getrandbits(128))),
-            self.cluster.spec,
-            self.cluster.as_owner(),
-        )
-        add_etcd_volume_to_pod(pod, m.name if self.is_pod_pv_enabled() else None)
-        self.config.kube_cli.create_pod(self.cluster.namespace, pod)
-
-    @mirrors(f"(*{_PKG}.Cluster).removePod")
-    def remove_pod(self, name: str) -> None:
-        with contextlib.suppress(NotFound):
-            self.config.kube_cli.delete_pod(
-                self.cluster.namespace, name, POD_TERMINATION_GRACE_PERIOD
-            )
-
-    @mirrors(f"(*{_PKG}.Cluster).pollPods")
-    def poll_pods(self) -> tuple[list[Pod], list[Pod]]:
-        pods = self.config.kube_cli.list_pods(
-            self.cluster.namespace, cluster_list_opt(self.cluster.name)
-        )
-        running: list[Pod] = []
-        pending: list[Pod] = []
-        uid = self.cluster.metadata.uid
-        for pod in pods:
-            md = pod["metadata"]
-            # A pod being deleted can briefly report Pending (etcd-operator issue 1693).
-            if md.get("deletionTimestamp") is not None:
-                continue
-            owners = md.get("ownerReferences") or []
-            if not owners:
-                log.warning("pollPods: ignore pod %s: no owner", md["name"])
-                continue
-            if owners[0].get("uid") != uid:
-                log.warning("pollPods: ignore pod %s: owner is not %s", md["name"], uid)
-                continue
-            phase = pod.get("status", {}).get("phase")
-            if phase == "Running":
-                running.append(pod)
-            elif phase == "Pending":
-                pending.append(pod)
-        return running, pending
-
-    @mirrors(f"(*{_PKG}.Cluster).updateMemberStatus")
-    def update_member_status(self, running: list[Pod]) -> None:
-        ready: list[str] = []
-        unready: list[str] = []
-        for pod in running:
-            (ready if is_pod_ready(pod) else unready).append(pod["metadata"]["name"])
-        self.status.members.ready = ready
-        self.status.members.unready = unready
-
-    @mirrors(f"(*{_PKG}.Cluster).updateCRStatus")
-    def update_cr_status(self) -> None:
-        if self.cluster.status.comparable() == self.status.comparable():
-            return
-        new_cluster = self.cluster.deepcopy()
-        new_cluster.status = self.status.deepcopy()
-        try:
-            self.cluster = self.config.etcd_cr_cli.update_cluster(
-                self.cluster.namespace, new_cluster
-            )
-        except KubeError as err:
-            raise KubeError(f"failed to update CR status: {err}") from err
-
-    @mirrors(f"(*{_PKG}.Cluster).reportFailedStatus")
-    def report_failed_status(self) -> None:
-        # Upstream retries every 5 s forever; the worlds here never fail a status update
-        # for long, so a bounded retry suffices and cannot hang a test.
-        for _ in range(100):
-            self.status.set_phase(PHASE_FAILED)
-            try:
-                self.update_cr_status()
-                return
-            except NotFound:
-                return
-            except KubeError:
-                try:
-                    self.cluster = self.config.etcd_cr_cli.get_cluster(
-                        self.cluster.namespace, self.cluster.name
-                    )
-                except NotFound:
-                    return
-                except KubeError:
-                    continue
-
-    @mirrors(f"(*{_PKG}.Cluster).name")
-    def name(self) -> str:
-        return self.cluster.name
 
 
 @mirrors(f"{_PKG}.New")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reference_impl.mirrors import mirrors
 from reference_impl.operator.cluster.error import new_fatal_error, wrap
+from reference_impl.operator.cluster.state import ClusterState
 from reference_impl.operator.etcdutil.client import EtcdMemberInfo
 from reference_impl.operator.etcdutil.etcdutil import list_members
 from reference_impl.operator.etcdutil.member import (
@@ -16,43 +15,40 @@ from reference_impl.operator.etcdutil.member import (
 from reference_impl.operator.k8sutil.k8sutil import unique_member_name
 from reference_impl.operator.kube import Pod
 
-if TYPE_CHECKING:
-    from reference_impl.operator.cluster.cluster import Cluster
-
 _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 
 
-class MemberMixin:
-    @mirrors(f"(*{_PKG}.Cluster).updateMembers")
-    def update_members(self: Cluster, known: MemberSet) -> None:
-        """Rebuild ``members`` from etcd's own membership list, asked through ``known``."""
-        resp = list_members(self.config.new_etcd_client, known.client_urls(), self.tls_config)
-        members = MemberSet()
-        for m in resp:
-            try:
-                name = get_member_name(m, self.cluster.name)
-            except Exception as err:
-                raise wrap(err, "get member name failed") from None
-            members.add(
-                Member(
-                    name=name,
-                    namespace=self.cluster.namespace,
-                    id=m.id,
-                    secure_peer=self.is_secure_peer(),
-                    secure_client=self.is_secure_client(),
-                )
+@mirrors(f"(*{_PKG}.Cluster).updateMembers")
+def update_members(c: ClusterState, known: MemberSet) -> None:
+    """Rebuild ``members`` from etcd's own membership list, asked through ``known``."""
+    resp = list_members(c.config.new_etcd_client, known.client_urls(), c.tls_config)
+    members = MemberSet()
+    for m in resp:
+        try:
+            name = get_member_name(m, c.cluster.name)
+        except Exception as err:
+            raise wrap(err, "get member name failed") from None
+        members.add(
+            Member(
+                name=name,
+                namespace=c.cluster.namespace,
+                id=m.id,
+                secure_peer=c.is_secure_peer(),
+                secure_client=c.is_secure_client(),
             )
-        self.members = members
-
-    @mirrors(f"(*{_PKG}.Cluster).newMember")
-    def new_member(self: Cluster) -> Member:
-        name = unique_member_name(self.cluster.name, self.config.rng)
-        return Member(
-            name=name,
-            namespace=self.cluster.namespace,
-            secure_peer=self.is_secure_peer(),
-            secure_client=self.is_secure_client(),
         )
+    c.members = members
+
+
+@mirrors(f"(*{_PKG}.Cluster).newMember")
+def new_member(c: ClusterState) -> Member:
+    name = unique_member_name(c.cluster.name, c.config.rng)
+    return Member(
+        name=name,
+        namespace=c.cluster.namespace,
+        secure_peer=c.is_secure_peer(),
+        secure_client=c.is_secure_client(),
+    )
 
 
 @mirrors(f"{_PKG}.podsToMemberSet")

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING
 
 from reference_impl.mirrors import mirrors
 from reference_impl.operator.api import backup_types as bt
+from reference_impl.operator.backup.backupapi import API_V1, backup_url_for_restore
 from reference_impl.operator.backup.reader import LocalDirReader, Reader
 
 if TYPE_CHECKING:
     from reference_impl.operator.restore.sync import Restore
 
+__all__ = ["BACKUP_HTTP_PATH", "backup_url_for_restore", "serve_backup"]
+
 _PKG = "github.com/coreos/etcd-operator/pkg/controller/restore-operator"
 
-API_V1 = "/v1"
+# backupHTTPPath.  ``backup_url_for_restore`` is re-exported from backup.backupapi, where Go
+# defines it, so that older imports from this module keep working.
 BACKUP_HTTP_PATH = API_V1 + "/backup/"
-
-
-@mirrors("github.com/coreos/etcd-operator/pkg/backup/backupapi.BackupURLForRestore")
-def backup_url_for_restore(scheme: str, host: str, restore_name: str) -> str:
-    return f"{scheme}://{host}{API_V1}/backup/{restore_name}"
 
 
 @mirrors(f"(*{_PKG}.Restore).serveBackup")

@@ -21,10 +21,10 @@ from reference_impl.operator.api.cluster_tls import is_secure_client, is_secure_
 from reference_impl.operator.api.meta import ObjectMeta, OwnerReference
 from reference_impl.operator.api.restore_types import EtcdRestore
 from reference_impl.operator.api.status import PHASE_RUNNING
+from reference_impl.operator.backup.backupapi import API_V1, backup_url_for_restore
 from reference_impl.operator.etcdutil.member import Member, new_member_set
 from reference_impl.operator.k8sutil.k8sutil import new_seed_member_pod, unique_member_name
 from reference_impl.operator.kube import Conflict, KubeError, NotFound
-from reference_impl.operator.restore.http import BACKUP_HTTP_PATH, backup_url_for_restore
 
 _PKG = "github.com/coreos/etcd-operator/pkg/controller/restore-operator"
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ class Restore:
         self.restores: dict[str, EtcdRestore] = {}
 
     def url_prefix(self) -> str:
-        return f"http://{self.my_svc_addr}{BACKUP_HTTP_PATH}"
+        # The prefix restore.http serves (backupHTTPPath); spelled out here so that this
+        # module does not import the HTTP half (which imports this one for ``Restore``).
+        return f"http://{self.my_svc_addr}{API_V1}/backup/"
 
     @mirrors(f"(*{_PKG}.Restore).processItem")
     def process_item(self, er: EtcdRestore) -> None:
