@@ -95,11 +95,11 @@ class Cluster(ClusterState):
     Build one in a given state with :mod:`reference_impl.operator.builder`.
 
     >>> from reference_impl.operator.builder import ClusterBuilder
-    >>> c = ClusterBuilder("example", size=3).member("example-0000").member("example-0001").build()
+    >>> c = ClusterBuilder("ex", size=3).member("a").member("b").build()
     >>> c.reconcile_once().branch  # two members, size 3: add one
     'add-member'
-    >>> c.members.names()
-    ['example-0000', 'example-0001', 'example-0002']
+    >>> c.members.size(), c.status.conditions[0].type
+    (3, 'Scaling')
     """
 
     # -- lifecycle ------------------------------------------------------------------------
