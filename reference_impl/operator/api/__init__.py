@@ -1,1 +1,103 @@
 """Mirror of pkg/apis/etcd/v1beta2: the EtcdCluster, EtcdBackup and EtcdRestore resources."""
+
+from __future__ import annotations
+
+from reference_impl.operator.api.backup_types import (
+    STORAGE_ABS,
+    STORAGE_GCS,
+    STORAGE_LOCAL,
+    STORAGE_OSS,
+    STORAGE_S3,
+    BackupPolicy,
+    BackupSpec,
+    BackupStatus,
+    EtcdBackup,
+    StorageSource,
+)
+from reference_impl.operator.api.cluster import (
+    API_VERSION,
+    DEFAULT_ETCD_VERSION,
+    DEFAULT_REPOSITORY,
+    KIND,
+    ClusterSpec,
+    EtcdCluster,
+    PodPolicy,
+    SpecError,
+)
+from reference_impl.operator.api.cluster_tls import (
+    MemberSecret,
+    StaticTLS,
+    TLSPolicy,
+    is_secure_client,
+    is_secure_peer,
+)
+from reference_impl.operator.api.meta import (
+    ObjectMeta,
+    OwnerReference,
+)
+from reference_impl.operator.api.restore_types import (
+    EtcdRestore,
+    RestoreSpec,
+    RestoreStatus,
+)
+from reference_impl.operator.api.status import (
+    CONDITION_AVAILABLE,
+    CONDITION_RECOVERING,
+    CONDITION_SCALING,
+    CONDITION_UPGRADING,
+    PHASE_CREATING,
+    PHASE_FAILED,
+    PHASE_NONE,
+    PHASE_RUNNING,
+    ClusterCondition,
+    ClusterStatus,
+    MembersStatus,
+    get_cluster_condition,
+    new_cluster_condition,
+    scaling_msg,
+)
+
+__all__ = [
+    "API_VERSION",
+    "CONDITION_AVAILABLE",
+    "CONDITION_RECOVERING",
+    "CONDITION_SCALING",
+    "CONDITION_UPGRADING",
+    "DEFAULT_ETCD_VERSION",
+    "DEFAULT_REPOSITORY",
+    "KIND",
+    "PHASE_CREATING",
+    "PHASE_FAILED",
+    "PHASE_NONE",
+    "PHASE_RUNNING",
+    "STORAGE_ABS",
+    "STORAGE_GCS",
+    "STORAGE_LOCAL",
+    "STORAGE_OSS",
+    "STORAGE_S3",
+    "BackupPolicy",
+    "BackupSpec",
+    "BackupStatus",
+    "ClusterCondition",
+    "ClusterSpec",
+    "ClusterStatus",
+    "EtcdBackup",
+    "EtcdCluster",
+    "EtcdRestore",
+    "MemberSecret",
+    "MembersStatus",
+    "ObjectMeta",
+    "OwnerReference",
+    "PodPolicy",
+    "RestoreSpec",
+    "RestoreStatus",
+    "SpecError",
+    "StaticTLS",
+    "StorageSource",
+    "TLSPolicy",
+    "get_cluster_condition",
+    "is_secure_client",
+    "is_secure_peer",
+    "new_cluster_condition",
+    "scaling_msg",
+]
