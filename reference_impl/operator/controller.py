@@ -49,13 +49,18 @@ class Config:
 
 @mirrors(f"{_PKG}.Controller")
 class Controller:
+    """Mirrors ``controller.Controller``."""
+
     def __init__(self, cfg: Config) -> None:
         self.config = cfg
         self.clusters: dict[str, cluster_pkg.Cluster | None] = {}
 
     @mirrors(f"(*{_PKG}.Controller).handleClusterEvent")
     def handle_cluster_event(self, event: Event) -> bool:
-        """Return True when the resource is not ours; raise ControllerError on a bad event."""
+        """Mirrors ``(*controller.Controller).handleClusterEvent``.
+
+        Return True when the resource is not ours; raise ControllerError on a bad event.
+        """
         clus = event.object
         if not self.managed(clus):
             return True
@@ -111,6 +116,7 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).makeClusterConfig")
     def make_cluster_config(self) -> cluster_pkg.Config:
+        """Mirrors ``(*controller.Controller).makeClusterConfig``."""
         cfg = self.config.cluster_config()
         cfg.service_account = self.config.service_account
         return cfg
@@ -119,14 +125,17 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).onAddEtcdClus")
     def on_add_etcd_clus(self, obj: EtcdCluster) -> None:
+        """Mirrors ``(*controller.Controller).onAddEtcdClus``."""
         self.sync_etcd_clus(obj)
 
     @mirrors(f"(*{_PKG}.Controller).onUpdateEtcdClus")
     def on_update_etcd_clus(self, old: EtcdCluster | None, new: EtcdCluster) -> None:
+        """Mirrors ``(*controller.Controller).onUpdateEtcdClus``."""
         self.sync_etcd_clus(new)
 
     @mirrors(f"(*{_PKG}.Controller).onDeleteEtcdClus")
     def on_delete_etcd_clus(self, obj: EtcdCluster) -> None:
+        """Mirrors ``(*controller.Controller).onDeleteEtcdClus``."""
         try:
             self.handle_cluster_event(Event(DELETED, obj))
         except ControllerError as err:
@@ -135,6 +144,7 @@ class Controller:
     @mirrors(f"(*{_PKG}.Controller).syncEtcdClus")
     def sync_etcd_clus(self, clus: EtcdCluster) -> None:
         # Add and update notifications are both "sync": whether the cluster is known decides.
+        """Mirrors ``(*controller.Controller).syncEtcdClus``."""
         typ = MODIFIED if get_namespaced_name(clus) in self.clusters else ADDED
         try:
             self.handle_cluster_event(Event(typ, clus))
@@ -143,6 +153,7 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).managed")
     def managed(self, clus: EtcdCluster) -> bool:
+        """Mirrors ``(*controller.Controller).managed``."""
         v = clus.metadata.annotations.get(ANNOTATION_SCOPE)
         if v is not None:
             return self.config.cluster_wide and v == ANNOTATION_CLUSTER_WIDE
@@ -173,9 +184,11 @@ class Controller:
 
 @mirrors(f"{_PKG}.New")
 def new(cfg: Config) -> Controller:
+    """Mirrors ``controller.New``."""
     return Controller(cfg)
 
 
 @mirrors(f"{_PKG}.getNamespacedName")
 def get_namespaced_name(c: EtcdCluster) -> str:
+    """Mirrors ``controller.getNamespacedName``."""
     return f"{c.namespace}/{c.name}"

@@ -53,6 +53,7 @@ class ClusterSpec:
     tls: TLSPolicy | None = None
 
     def deepcopy(self) -> ClusterSpec:
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
         return ClusterSpec(
             self.size,
             self.repository,
@@ -64,6 +65,7 @@ class ClusterSpec:
 
     @mirrors(f"(*{_PKG}.ClusterSpec).Validate")
     def validate(self) -> None:
+        """Mirrors ``(*v1beta2.ClusterSpec).Validate``."""
         if self.tls is not None:
             self.tls.validate()
         if self.pod is not None:
@@ -90,16 +92,19 @@ class EtcdCluster:
     def deepcopy(self) -> EtcdCluster:
         # Field by field: copy.deepcopy of the whole resource dominated the fake world's
         # profile (every status write copies the resource a few times).
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
         return EtcdCluster(
             self.metadata.deepcopy(), self.spec.deepcopy(), self.status.deepcopy(), self.api_version
         )
 
     @mirrors(f"(*{_PKG}.EtcdCluster).AsOwner")
     def as_owner(self) -> OwnerReference:
+        """Mirrors ``(*v1beta2.EtcdCluster).AsOwner``."""
         return OwnerReference(self.api_version, KIND, self.metadata.name, self.metadata.uid, True)
 
     @mirrors(f"(*{_PKG}.EtcdCluster).SetDefaults")
     def set_defaults(self) -> None:
+        """Mirrors ``(*v1beta2.EtcdCluster).SetDefaults``."""
         c = self.spec
         if not c.repository:
             c.repository = DEFAULT_REPOSITORY
@@ -123,6 +128,7 @@ class EtcdCluster:
 
     @classmethod
     def from_dict(cls, doc: Any) -> EtcdCluster:
+        """Mirrors nothing: the JSON decoding Go gets from the struct's field tags."""
         d = _mapping(doc, "(document)")
         api_version = d.get("apiVersion", API_VERSION)
         if api_version != API_VERSION:
@@ -165,6 +171,7 @@ class EtcdCluster:
         return cls(meta, spec)
 
     def to_dict(self) -> dict[str, Any]:
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
         spec: dict[str, Any] = {"size": self.spec.size, "version": self.spec.version}
         if self.spec.repository:
             spec["repository"] = self.spec.repository

@@ -24,10 +24,13 @@ class StaticTLS:
 @mirrors(f"{_PKG}.TLSPolicy")
 @dataclass
 class TLSPolicy:
+    """Mirrors ``v1beta2.TLSPolicy``."""
+
     static: StaticTLS | None = None
 
     @mirrors(f"(*{_PKG}.TLSPolicy).Validate")
     def validate(self) -> None:
+        """Mirrors ``(*v1beta2.TLSPolicy).Validate``."""
         st = self.static
         if st is None:
             return
@@ -43,6 +46,7 @@ class TLSPolicy:
 # Go calls these on a possibly nil *TLSPolicy, so they are functions of an optional policy.
 @mirrors(f"(*{_PKG}.TLSPolicy).IsSecureClient")
 def is_secure_client(tp: TLSPolicy | None) -> bool:
+    """Mirrors ``(*v1beta2.TLSPolicy).IsSecureClient``."""
     if tp is None or tp.static is None:
         return False
     return bool(tp.static.operator_secret)
@@ -50,6 +54,7 @@ def is_secure_client(tp: TLSPolicy | None) -> bool:
 
 @mirrors(f"(*{_PKG}.TLSPolicy).IsSecurePeer")
 def is_secure_peer(tp: TLSPolicy | None) -> bool:
+    """Mirrors ``(*v1beta2.TLSPolicy).IsSecurePeer``."""
     if tp is None or tp.static is None or tp.static.member is None:
         return False
     return bool(tp.static.member.peer_secret)

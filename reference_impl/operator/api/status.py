@@ -43,6 +43,7 @@ class ClusterCondition:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
         return {
             "type": self.type,
             "status": self.status,
@@ -71,6 +72,7 @@ class ClusterStatus:
     target_version: str = ""
 
     def deepcopy(self) -> ClusterStatus:
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
         return ClusterStatus(
             self.phase,
             self.reason,
@@ -85,7 +87,10 @@ class ClusterStatus:
         )
 
     def comparable(self) -> tuple[Any, ...]:
-        """What reflect.DeepEqual compares, minus condition timestamps (see updateCRStatus)."""
+        """Mirrors nothing: the fields ``reflect.DeepEqual`` compares in ``updateCRStatus``.
+
+        What reflect.DeepEqual compares, minus condition timestamps (see updateCRStatus).
+        """
         return (
             self.phase,
             self.reason,
@@ -102,41 +107,50 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).IsFailed")
     def is_failed(self) -> bool:
+        """Mirrors ``(*v1beta2.ClusterStatus).IsFailed``."""
         return self.phase == PHASE_FAILED
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetPhase")
     def set_phase(self, p: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetPhase``."""
         self.phase = p
 
     @mirrors(f"(*{_PKG}.ClusterStatus).PauseControl")
     def pause_control(self) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).PauseControl``."""
         self.control_paused = True
 
     @mirrors(f"(*{_PKG}.ClusterStatus).Control")
     def control(self) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).Control``."""
         self.control_paused = False
 
     @mirrors(f"(*{_PKG}.ClusterStatus).UpgradeVersionTo")
     def upgrade_version_to(self, v: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).UpgradeVersionTo``."""
         self.target_version = v
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetVersion")
     def set_version(self, v: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetVersion``."""
         self.target_version = ""
         self.current_version = v
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetReason")
     def set_reason(self, r: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetReason``."""
         self.reason = r
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingUpCondition")
     def set_scaling_up_condition(self, frm: int, to: int) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingUpCondition``."""
         self._set_condition(
             new_cluster_condition(CONDITION_SCALING, "True", "Scaling up", scaling_msg(frm, to))
         )
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingDownCondition")
     def set_scaling_down_condition(self, frm: int, to: int) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingDownCondition``."""
         self._set_condition(
             new_cluster_condition(CONDITION_SCALING, "True", "Scaling down", scaling_msg(frm, to))
         )
@@ -144,6 +158,7 @@ class ClusterStatus:
     @mirrors(f"(*{_PKG}.ClusterStatus).SetRecoveringCondition")
     def set_recovering_condition(self) -> None:
         # v0.9.4 never calls this (disaster recovery from backup was removed); kept for reading.
+        """Mirrors ``(*v1beta2.ClusterStatus).SetRecoveringCondition``."""
         self._set_condition(
             new_cluster_condition(
                 CONDITION_RECOVERING,
@@ -156,6 +171,7 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetUpgradingCondition")
     def set_upgrading_condition(self, to: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetUpgradingCondition``."""
         self._set_condition(
             new_cluster_condition(
                 CONDITION_UPGRADING, "True", "Cluster upgrading", "upgrading to " + to
@@ -164,12 +180,14 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetReadyCondition")
     def set_ready_condition(self) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).SetReadyCondition``."""
         self._set_condition(
             new_cluster_condition(CONDITION_AVAILABLE, "True", "Cluster available", "")
         )
 
     @mirrors(f"(*{_PKG}.ClusterStatus).ClearCondition")
     def clear_condition(self, t: str) -> None:
+        """Mirrors ``(*v1beta2.ClusterStatus).ClearCondition``."""
         pos, _ = get_cluster_condition(self, t)
         if pos == -1:
             return
@@ -187,9 +205,11 @@ class ClusterStatus:
             self.conditions.append(c)
 
     def condition_types(self) -> list[str]:
+        """Mirrors nothing: a reading aid for tests and the trace."""
         return [c.type for c in self.conditions]
 
     def to_dict(self) -> dict[str, Any]:
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
         return {
             "phase": self.phase,
             "reason": self.reason,
@@ -204,6 +224,7 @@ class ClusterStatus:
 
 @mirrors(f"{_PKG}.getClusterCondition")
 def get_cluster_condition(status: ClusterStatus, t: str) -> tuple[int, ClusterCondition | None]:
+    """Mirrors ``v1beta2.getClusterCondition``."""
     for i, c in enumerate(status.conditions):
         if c.type == t:
             return i, c
@@ -214,10 +235,12 @@ def get_cluster_condition(status: ClusterStatus, t: str) -> tuple[int, ClusterCo
 def new_cluster_condition(
     cond_type: str, status: str, reason: str, message: str
 ) -> ClusterCondition:
+    """Mirrors ``v1beta2.newClusterCondition``."""
     now = now_func()
     return ClusterCondition(cond_type, status, now, now, reason, message)
 
 
 @mirrors(f"{_PKG}.scalingMsg")
 def scaling_msg(frm: int, to: int) -> str:
+    """Mirrors ``v1beta2.scalingMsg``."""
     return f"Current cluster size: {frm}, desired cluster size: {to}"

@@ -18,6 +18,8 @@ SnapshotClientFactory = Callable[[list[str], TLSConfig | None], Any]
 
 @mirrors(f"{_PKG}.BackupManager")
 class BackupManager:
+    """Mirrors ``backup.BackupManager``."""
+
     def __init__(
         self,
         writer: Writer,
@@ -36,7 +38,10 @@ class BackupManager:
 
     @mirrors(f"(*{_PKG}.BackupManager).SaveSnap")
     def save_snap(self, path: str, is_periodic: bool) -> tuple[int, str, float]:
-        """Write a snapshot; return (revision, etcd version, time)."""
+        """Mirrors ``(*backup.BackupManager).SaveSnap``.
+
+        Write a snapshot; return (revision, etcd version, time).
+        """
         now = self.now()
         try:
             cli, rev = self.etcd_client_with_max_revision()
@@ -59,6 +64,7 @@ class BackupManager:
 
     @mirrors(f"(*{_PKG}.BackupManager).EnsureMaxBackup")
     def ensure_max_backup(self, base_path: str, max_count: int) -> None:
+        """Mirrors ``(*backup.BackupManager).EnsureMaxBackup``."""
         saved = sorted(self.bw.list(base_path), reverse=True)
         # Names embed the revision and time, so reverse lexical order is newest first.
         for snapshot_path in saved[max_count:]:
@@ -66,6 +72,7 @@ class BackupManager:
 
     @mirrors(f"(*{_PKG}.BackupManager).etcdClientWithMaxRevision")
     def etcd_client_with_max_revision(self) -> tuple[Any, int]:
+        """Mirrors ``(*backup.BackupManager).etcdClientWithMaxRevision``."""
         return get_client_with_max_rev(self.endpoints, self.etcd_tls_config, self.new_client)
 
 
@@ -73,8 +80,11 @@ class BackupManager:
 def get_client_with_max_rev(
     endpoints: list[str], tc: TLSConfig | None, new_client: SnapshotClientFactory
 ) -> tuple[Any, int]:
-    """Ask every endpoint for its revision and keep the client of the highest: a lagging
-    member would produce a snapshot missing the latest writes."""
+    """Mirrors ``backup.getClientWithMaxRev``.
+
+    Ask every endpoint for its revision and keep the client of the highest: a lagging
+    member would produce a snapshot missing the latest writes.
+    """
     best: Any = None
     max_rev = 0
     errors: list[str] = []

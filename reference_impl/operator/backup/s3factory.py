@@ -39,6 +39,7 @@ def setup_aws_config(
     config_dir: str | os.PathLike[str],
     force_path_style: bool,
 ) -> SessionOptions:
+    """Mirrors ``s3factory.setupAWSConfig``."""
     options = SessionOptions(endpoint=endpoint, s3_force_path_style=force_path_style)
     try:
         se: dict[str, bytes] = kubecli.get_secret(ns, secret)

@@ -35,6 +35,8 @@ class BackupRunner:
 
 @mirrors(f"{_PKG}.Backup")
 class Backup:
+    """Mirrors ``backup-operator.Backup``."""
+
     def __init__(
         self,
         namespace: str,
@@ -56,6 +58,7 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).processItem")
     def process_item(self, eb: bt.EtcdBackup | None) -> None:
+        """Mirrors ``(*backup-operator.Backup).processItem``."""
         if eb is None:  # deleted before we got to it
             return
         if eb.metadata.deletion_timestamp is not None:
@@ -88,11 +91,13 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).isChanged")
     def is_changed(self, eb: bt.EtcdBackup) -> bool:
+        """Mirrors ``(*backup-operator.Backup).isChanged``."""
         runner = self.backup_runner_store.get(eb.metadata.uid)
         return runner is None or runner.spec != eb.spec
 
     @mirrors(f"(*{_PKG}.Backup).deletePeriodicBackupRunner")
     def delete_periodic_backup_runner(self, uid: str) -> bool:
+        """Mirrors ``(*backup-operator.Backup).deletePeriodicBackupRunner``."""
         runner = self.backup_runner_store.pop(uid, None)
         if runner is None:
             return False
@@ -101,6 +106,7 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).addFinalizerOfPeriodicBackupIfNeed")
     def add_finalizer_of_periodic_backup_if_need(self, eb: bt.EtcdBackup) -> bt.EtcdBackup:
+        """Mirrors ``(*backup-operator.Backup).addFinalizerOfPeriodicBackupIfNeed``."""
         if PERIODIC_FINALIZER in eb.metadata.finalizers:
             return eb
         eb.metadata.finalizers.append(PERIODIC_FINALIZER)
@@ -109,6 +115,7 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).removeFinalizerOfPeriodicBackup")
     def remove_finalizer_of_periodic_backup(self, eb: bt.EtcdBackup) -> None:
+        """Mirrors ``(*backup-operator.Backup).removeFinalizerOfPeriodicBackup``."""
         eb.metadata.finalizers = [f for f in eb.metadata.finalizers if f != PERIODIC_FINALIZER]
         self.backup_cr_cli.update_backup(self.namespace, eb)
 
@@ -116,6 +123,7 @@ class Backup:
     def periodic_runner_func(
         self, cancel: Channel, interval: float, eb: bt.EtcdBackup
     ) -> Generator[Select, Any, None]:
+        """Mirrors ``(*backup-operator.Backup).periodicRunnerFunc``."""
         never = Channel()
         while True:
             got = yield Select(never, cancel, interval)
@@ -136,6 +144,7 @@ class Backup:
     def report_backup_status(
         self, bs: bt.BackupStatus | None, berr: BaseException | None, eb: bt.EtcdBackup
     ) -> None:
+        """Mirrors ``(*backup-operator.Backup).reportBackupStatus``."""
         if berr is not None:
             eb.status.succeeded = False
             eb.status.reason = str(berr)
@@ -153,6 +162,7 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).handleBackup")
     def handle_backup(self, spec: bt.BackupSpec, is_periodic: bool) -> bt.BackupStatus:
+        """Mirrors ``(*backup-operator.Backup).handleBackup``."""
         validate(spec)
         max_backups = 0
         if spec.backup_policy is not None and spec.backup_policy.max_backups > 0:
@@ -207,6 +217,7 @@ class Backup:
 
 @mirrors(f"{_PKG}.validate")
 def validate(spec: bt.BackupSpec) -> None:
+    """Mirrors ``backup-operator.validate``."""
     if not spec.etcd_endpoints:
         raise ValueError("spec.etcdEndpoints should not be empty")
     if spec.backup_policy is not None:
@@ -218,16 +229,19 @@ def validate(spec: bt.BackupSpec) -> None:
 
 @mirrors(f"{_PKG}.isPeriodicBackup")
 def is_periodic_backup(spec: bt.BackupSpec) -> bool:
+    """Mirrors ``backup-operator.isPeriodicBackup``."""
     return spec.backup_policy is not None and spec.backup_policy.backup_interval_in_second != 0
 
 
 @mirrors(f"{_PKG}.containsString")
 def contains_string(items: list[str], s: str) -> bool:
+    """Mirrors ``backup-operator.containsString``."""
     return s in items
 
 
 @mirrors(f"{_PKG}.generateTLSConfig")
 def generate_tls_config(kubecli: Any, client_tls_secret: str, namespace: str) -> TLSConfig | None:
+    """Mirrors ``backup-operator.generateTLSConfig``."""
     if not client_tls_secret:
         return None
     try:

@@ -11,11 +11,13 @@ BACKUP_FILENAME_SUFFIX = "etcd.backup"
 
 @mirrors(f"{_PKG}.MakeBackupName")
 def make_backup_name(ver: str, rev: int) -> str:
+    """Mirrors ``util.MakeBackupName``."""
     return f"{ver}_{rev:016x}_{BACKUP_FILENAME_SUFFIX}"
 
 
 @mirrors(f"{_PKG}.ParseBucketAndKey")
 def parse_bucket_and_key(path: str) -> tuple[str, str]:
+    """Mirrors ``util.ParseBucketAndKey``."""
     toks = path.split("/", 1)
     if len(toks) != 2 or not toks[0] or not toks[1]:
         raise ValueError(f"Invalid S3 path ({path})")

@@ -123,6 +123,7 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).setup")
     def setup(self) -> None:
+        """Mirrors ``(*cluster.Cluster).setup``."""
         phase = self.status.phase
         if phase == PHASE_NONE:
             should_create = True
@@ -148,6 +149,7 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).create")
     def create(self) -> None:
+        """Mirrors ``(*cluster.Cluster).create``."""
         self.status.set_phase(PHASE_CREATING)
         try:
             self.update_cr_status()
@@ -159,12 +161,14 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).prepareSeedMember")
     def prepare_seed_member(self) -> None:
+        """Mirrors ``(*cluster.Cluster).prepareSeedMember``."""
         self.status.set_scaling_up_condition(0, self.cluster.spec.size)
         self.bootstrap()
         self.status.size = 1
 
     @mirrors(f"(*{_PKG}.Cluster).run")
     def run(self) -> Generator[Select, Any, None]:
+        """Mirrors ``(*cluster.Cluster).run``."""
         try:
             self.setup_services()
         except KubeError as err:
@@ -306,6 +310,7 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).handleUpdateEvent")
     def handle_update_event(self, event: ClusterEvent) -> None:
+        """Mirrors ``(*cluster.Cluster).handleUpdateEvent``."""
         old_spec = self.cluster.spec.deepcopy()
         self.cluster = event.cluster
         if is_spec_equal(event.cluster.spec, old_spec):
@@ -321,6 +326,7 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).startSeedMember")
     def start_seed_member(self) -> None:
+        """Mirrors ``(*cluster.Cluster).startSeedMember``."""
         m = Member(
             name=new_member(self).name,
             namespace=self.cluster.namespace,
@@ -338,12 +344,16 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).bootstrap")
     def bootstrap(self) -> None:
+        """Mirrors ``(*cluster.Cluster).bootstrap``."""
         self.start_seed_member()
 
 
 @mirrors(f"{_PKG}.New")
 def new(config: Config, cl: EtcdCluster) -> Cluster | None:
-    """Build the cluster and start its goroutine; None if a name is too long for pod names."""
+    """Mirrors ``cluster.New``.
+
+    Build the cluster and start its goroutine; None if a name is too long for pod names.
+    """
     if len(cl.metadata.name) > MAX_NAME_LENGTH or len(cl.metadata.cluster_name) > MAX_NAME_LENGTH:
         return None
     c = Cluster(config, cl)
@@ -354,4 +364,5 @@ def new(config: Config, cl: EtcdCluster) -> Cluster | None:
 
 @mirrors(f"{_PKG}.isSpecEqual")
 def is_spec_equal(s1: ClusterSpec, s2: ClusterSpec) -> bool:
+    """Mirrors ``cluster.isSpecEqual``."""
     return s1.size == s2.size and s1.paused == s2.paused and s1.version == s2.version

@@ -21,6 +21,8 @@ class WrappedError(ClusterError):
 
 @mirrors(f"{_PKG}.fatalError")
 class FatalError(ClusterError):
+    """Mirrors ``cluster.fatalError``."""
+
     def __init__(self, reason: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
@@ -53,9 +55,11 @@ def cause(err: BaseException) -> BaseException:
 
 @mirrors(f"{_PKG}.newFatalError")
 def new_fatal_error(reason: str) -> FatalError:
+    """Mirrors ``cluster.newFatalError``."""
     return FatalError(reason)
 
 
 @mirrors(f"{_PKG}.isFatalError")
 def is_fatal_error(err: BaseException | None) -> bool:
+    """Mirrors ``cluster.isFatalError``."""
     return err is not None and isinstance(cause(err), FatalError)

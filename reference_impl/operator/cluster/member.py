@@ -20,7 +20,10 @@ _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 
 @mirrors(f"(*{_PKG}.Cluster).updateMembers")
 def update_members(c: ClusterState, known: MemberSet) -> None:
-    """Rebuild ``members`` from etcd's own membership list, asked through ``known``."""
+    """Mirrors ``(*cluster.Cluster).updateMembers``.
+
+    Rebuild ``members`` from etcd's own membership list, asked through ``known``.
+    """
     resp = list_members(c.config.new_etcd_client, known.client_urls(), c.tls_config)
     members = MemberSet()
     for m in resp:
@@ -42,6 +45,7 @@ def update_members(c: ClusterState, known: MemberSet) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).newMember")
 def new_member(c: ClusterState) -> Member:
+    """Mirrors ``(*cluster.Cluster).newMember``."""
     name = unique_member_name(c.cluster.name, c.config.rng)
     return Member(
         name=name,
@@ -55,6 +59,7 @@ def new_member(c: ClusterState) -> Member:
 def pods_to_member_set(pods: list[Pod], sc: bool) -> MemberSet:
     # A member from a pod has no ID (0) and no peer TLS flag: only names matter to the
     # comparisons it is used for.
+    """Mirrors ``cluster.podsToMemberSet``."""
     members = MemberSet()
     for pod in pods:
         md = pod["metadata"]
@@ -64,6 +69,7 @@ def pods_to_member_set(pods: list[Pod], sc: bool) -> MemberSet:
 
 @mirrors(f"{_PKG}.getMemberName")
 def get_member_name(m: EtcdMemberInfo, cluster_name: str) -> str:
+    """Mirrors ``cluster.getMemberName``."""
     try:
         return member_name_from_peer_url(m.peer_urls[0])
     except (ValueError, IndexError) as err:

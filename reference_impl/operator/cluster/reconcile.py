@@ -28,7 +28,10 @@ _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 
 @mirrors(f"{_PKG}.ErrLostQuorum")
 class ErrLostQuorum(ClusterError):
-    """Fewer running members than a majority: the operator cannot change membership."""
+    """Mirrors ``cluster.ErrLostQuorum``.
+
+    Fewer running members than a majority: the operator cannot change membership.
+    """
 
     def __init__(self) -> None:
         super().__init__("lost quorum")
@@ -36,6 +39,7 @@ class ErrLostQuorum(ClusterError):
 
 @mirrors(f"(*{_PKG}.Cluster).reconcile")
 def reconcile(c: ClusterState, pods: list[Pod]) -> None:
+    """Mirrors ``(*cluster.Cluster).reconcile``."""
     try:
         sp = c.cluster.spec
         running = pods_to_member_set(pods, c.is_secure_client())
@@ -61,6 +65,7 @@ def reconcile(c: ClusterState, pods: list[Pod]) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).reconcileMembers")
 def reconcile_members(c: ClusterState, running: MemberSet) -> None:
+    """Mirrors ``(*cluster.Cluster).reconcileMembers``."""
     unknown_members = running.diff(c.members)
     if unknown_members.size() > 0:
         # Pods that are not members (e.g. a pod whose member add was never recorded)
@@ -85,6 +90,7 @@ def reconcile_members(c: ClusterState, running: MemberSet) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).resize")
 def resize(c: ClusterState) -> None:
+    """Mirrors ``(*cluster.Cluster).resize``."""
     if c.members.size() == c.cluster.spec.size:
         return
     if c.members.size() < c.cluster.spec.size:
@@ -95,6 +101,7 @@ def resize(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).addOneMember")
 def add_one_member(c: ClusterState) -> None:
+    """Mirrors ``(*cluster.Cluster).addOneMember``."""
     c.status.set_scaling_up_condition(c.members.size(), c.cluster.spec.size)
     try:
         etcdcli = c.config.new_etcd_client(c.members.client_urls(), c.tls_config)
@@ -123,6 +130,7 @@ def add_one_member(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeOneMember")
 def remove_one_member(c: ClusterState) -> None:
+    """Mirrors ``(*cluster.Cluster).removeOneMember``."""
     c.status.set_scaling_down_condition(c.members.size(), c.cluster.spec.size)
     c._note(trace.REMOVE_MEMBER, "scale down")
     remove_member(c, c.members.pick_one())
@@ -130,6 +138,7 @@ def remove_one_member(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeDeadMember")
 def remove_dead_member(c: ClusterState, to_remove: Member) -> None:
+    """Mirrors ``(*cluster.Cluster).removeDeadMember``."""
     c._note(trace.REMOVE_DEAD, f"dead member {to_remove.name}")
     c._event("Replace Dead Member", f"The dead member {to_remove.name} is being replaced")
     remove_member(c, to_remove)
@@ -137,6 +146,7 @@ def remove_dead_member(c: ClusterState, to_remove: Member) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeMember")
 def remove_member(c: ClusterState, to_remove: Member) -> None:
+    """Mirrors ``(*cluster.Cluster).removeMember``."""
     try:
         # ErrMemberNotFound: already gone from etcd, so finish the bookkeeping.
         with contextlib.suppress(ErrMemberNotFound):
@@ -158,6 +168,7 @@ def remove_member(c: ClusterState, to_remove: Member) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removePVC")
 def remove_pvc(c: ClusterState, pvc_name: str) -> None:
+    """Mirrors ``(*cluster.Cluster).removePVC``."""
     delete = getattr(c.config.kube_cli, "delete_pvc", None)
     if delete is None:
         return
@@ -168,12 +179,14 @@ def remove_pvc(c: ClusterState, pvc_name: str) -> None:
 @mirrors(f"{_PKG}.needUpgrade")
 def need_upgrade(pods: list[Pod], cs: ClusterSpec) -> bool:
     # Only a full-size cluster is upgraded: never take a member down while another is missing.
+    """Mirrors ``cluster.needUpgrade``."""
     return len(pods) == cs.size and pick_one_old_member(pods, cs.version) is not None
 
 
 @mirrors(f"{_PKG}.pickOneOldMember")
 def pick_one_old_member(pods: list[Pod], new_version: str) -> Member | None:
     # Pod order is the API server's list order (by name), so this is deterministic upstream.
+    """Mirrors ``cluster.pickOneOldMember``."""
     for pod in pods:
         if get_etcd_version(pod) == new_version:
             continue

@@ -164,28 +164,34 @@ class ClusterState:
     # -- cluster.go methods over the state and the Kubernetes API ----------------------
     @mirrors(f"(*{_PKG}.Cluster).Delete")
     def delete(self) -> None:
+        """Mirrors ``(*cluster.Cluster).Delete``."""
         self.stop_ch.closed = True
 
     @mirrors(f"(*{_PKG}.Cluster).send")
     def send(self, ev: ClusterEvent) -> None:
+        """Mirrors ``(*cluster.Cluster).send``."""
         if self.stop_ch.closed:
             return
         self.event_ch.items.append(ev)
 
     @mirrors(f"(*{_PKG}.Cluster).isSecurePeer")
     def is_secure_peer(self) -> bool:
+        """Mirrors ``(*cluster.Cluster).isSecurePeer``."""
         return is_secure_peer(self.cluster.spec.tls)
 
     @mirrors(f"(*{_PKG}.Cluster).isSecureClient")
     def is_secure_client(self) -> bool:
+        """Mirrors ``(*cluster.Cluster).isSecureClient``."""
         return is_secure_client(self.cluster.spec.tls)
 
     @mirrors(f"(*{_PKG}.Cluster).Update")
     def update(self, cl: EtcdCluster) -> None:
+        """Mirrors ``(*cluster.Cluster).Update``."""
         self.send(ClusterEvent(EVENT_MODIFY_CLUSTER, cl))
 
     @mirrors(f"(*{_PKG}.Cluster).setupServices")
     def setup_services(self) -> None:
+        """Mirrors ``(*cluster.Cluster).setupServices``."""
         owner = self.cluster.as_owner()
         for svc in (
             new_client_service(self.cluster.name, owner),
@@ -196,11 +202,13 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).isPodPVEnabled")
     def is_pod_pv_enabled(self) -> bool:
+        """Mirrors ``(*cluster.Cluster).isPodPVEnabled``."""
         pod = self.cluster.spec.pod
         return pod is not None and pod.persistent_volume_claim_spec is not None
 
     @mirrors(f"(*{_PKG}.Cluster).createPod")
     def create_pod(self, members: MemberSet, m: Member, state: str) -> None:
+        """Mirrors ``(*cluster.Cluster).createPod``."""
         pod = new_etcd_pod(
             m,
             members.peer_url_pairs(),
@@ -215,6 +223,7 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).removePod")
     def remove_pod(self, name: str) -> None:
+        """Mirrors ``(*cluster.Cluster).removePod``."""
         with contextlib.suppress(NotFound):
             self.config.kube_cli.delete_pod(
                 self.cluster.namespace, name, POD_TERMINATION_GRACE_PERIOD
@@ -222,6 +231,7 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).pollPods")
     def poll_pods(self) -> tuple[list[Pod], list[Pod]]:
+        """Mirrors ``(*cluster.Cluster).pollPods``."""
         pods = self.config.kube_cli.list_pods(
             self.cluster.namespace, cluster_list_opt(self.cluster.name)
         )
@@ -249,6 +259,7 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).updateMemberStatus")
     def update_member_status(self, running: list[Pod]) -> None:
+        """Mirrors ``(*cluster.Cluster).updateMemberStatus``."""
         ready: list[str] = []
         unready: list[str] = []
         for pod in running:
@@ -258,6 +269,7 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).updateCRStatus")
     def update_cr_status(self) -> None:
+        """Mirrors ``(*cluster.Cluster).updateCRStatus``."""
         if self.cluster.status.comparable() == self.status.comparable():
             return
         new_cluster = self.cluster.deepcopy()
@@ -273,6 +285,7 @@ class ClusterState:
     def report_failed_status(self) -> None:
         # Upstream retries every 5 s forever; the worlds here never fail a status update
         # for long, so a bounded retry suffices and cannot hang a test.
+        """Mirrors ``(*cluster.Cluster).reportFailedStatus``."""
         for _ in range(100):
             self.status.set_phase(PHASE_FAILED)
             try:
@@ -292,4 +305,5 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).name")
     def name(self) -> str:
+        """Mirrors ``(*cluster.Cluster).name``."""
         return self.cluster.name

@@ -19,6 +19,7 @@ _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 
 @mirrors(f"(*{_PKG}.Cluster).upgradeOneMember")
 def upgrade_one_member(c: ClusterState, member_name: str) -> None:
+    """Mirrors ``(*cluster.Cluster).upgradeOneMember``."""
     c.status.set_upgrading_condition(c.cluster.spec.version)
     ns = c.cluster.namespace
     try:

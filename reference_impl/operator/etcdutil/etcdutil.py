@@ -21,6 +21,7 @@ _PKG = "github.com/coreos/etcd-operator/pkg/util/etcdutil"
 def list_members(
     new_client: EtcdClientFactory, client_urls: list[str], tc: TLSConfig | None
 ) -> list[EtcdMemberInfo]:
+    """Mirrors ``etcdutil.ListMembers``."""
     try:
         cli = new_client(client_urls, tc)
     except EtcdError as err:
@@ -35,6 +36,7 @@ def list_members(
 def remove_member(
     new_client: EtcdClientFactory, client_urls: list[str], tc: TLSConfig | None, member_id: int
 ) -> None:
+    """Mirrors ``etcdutil.RemoveMember``."""
     cli = new_client(client_urls, tc)
     try:
         cli.member_remove(member_id)

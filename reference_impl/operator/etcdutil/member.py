@@ -32,10 +32,12 @@ class Member:
     @mirrors(f"(*{_PKG}.Member).Addr")
     def addr(self) -> str:
         # The pod's DNS name under the headless peer service named after the cluster.
+        """Mirrors ``(*etcdutil.Member).Addr``."""
         return f"{self.name}.{cluster_name_from_member_name(self.name)}.{self.namespace}.svc"
 
     @mirrors(f"(*{_PKG}.Member).ClientURL")
     def client_url(self) -> str:
+        """Mirrors ``(*etcdutil.Member).ClientURL``."""
         return f"{self._client_scheme()}://{self.addr()}:2379"
 
     @mirrors(f"(*{_PKG}.Member).clientScheme")
@@ -48,14 +50,17 @@ class Member:
 
     @mirrors(f"(*{_PKG}.Member).ListenClientURL")
     def listen_client_url(self) -> str:
+        """Mirrors ``(*etcdutil.Member).ListenClientURL``."""
         return f"{self._client_scheme()}://0.0.0.0:2379"
 
     @mirrors(f"(*{_PKG}.Member).ListenPeerURL")
     def listen_peer_url(self) -> str:
+        """Mirrors ``(*etcdutil.Member).ListenPeerURL``."""
         return f"{self._peer_scheme()}://0.0.0.0:2380"
 
     @mirrors(f"(*{_PKG}.Member).PeerURL")
     def peer_url(self) -> str:
+        """Mirrors ``(*etcdutil.Member).PeerURL``."""
         return f"{self._peer_scheme()}://{self.addr()}:2380"
 
 
@@ -81,16 +86,21 @@ class MemberSet:
         return len(self._m)
 
     def names(self) -> list[str]:
+        """Mirrors nothing: the sorted member names, for tests and the trace."""
         return sorted(self._m)
 
     def copy(self) -> MemberSet:
+        """Mirrors nothing: Go copies a MemberSet by ranging over the map."""
         out = MemberSet()
         out._m = dict(self._m)
         return out
 
     @mirrors(f"({_PKG}.MemberSet).Diff")
     def diff(self, other: MemberSet) -> MemberSet:
-        """The members of ``self`` whose names are not in ``other``."""
+        """Mirrors ``(etcdutil.MemberSet).Diff``.
+
+        The members of ``self`` whose names are not in ``other``.
+        """
         out = MemberSet()
         out._m = {n: m for n, m in self._m.items() if n not in other._m}
         return out
@@ -98,12 +108,14 @@ class MemberSet:
     @mirrors(f"({_PKG}.MemberSet).IsEqual")
     def is_equal(self, other: MemberSet) -> bool:
         # Equality is by name only: IDs and TLS flags are ignored.
+        """Mirrors ``(etcdutil.MemberSet).IsEqual``."""
         if self.size() != other.size():
             return False
         return all(n in other._m for n in self._m)
 
     @mirrors(f"({_PKG}.MemberSet).Size")
     def size(self) -> int:
+        """Mirrors ``(etcdutil.MemberSet).Size``."""
         return len(self._m)
 
     @mirrors(f"({_PKG}.MemberSet).String")
@@ -115,7 +127,10 @@ class MemberSet:
 
     @mirrors(f"({_PKG}.MemberSet).PickOne")
     def pick_one(self) -> Member:
-        """An arbitrary member upstream; here the one with the smallest name."""
+        """Mirrors ``(etcdutil.MemberSet).PickOne``.
+
+        An arbitrary member upstream; here the one with the smallest name.
+        """
         if not self._m:
             # Go panics with "empty"; a panic is a programming error, not a returned error.
             raise RuntimeError("empty")
@@ -123,23 +138,28 @@ class MemberSet:
 
     @mirrors(f"({_PKG}.MemberSet).PeerURLPairs")
     def peer_url_pairs(self) -> list[str]:
+        """Mirrors ``(etcdutil.MemberSet).PeerURLPairs``."""
         return [f"{m.name}={m.peer_url()}" for m in self]
 
     @mirrors(f"({_PKG}.MemberSet).Add")
     def add(self, m: Member) -> None:
+        """Mirrors ``(etcdutil.MemberSet).Add``."""
         self._m[m.name] = m
 
     @mirrors(f"({_PKG}.MemberSet).Remove")
     def remove(self, name: str) -> None:
+        """Mirrors ``(etcdutil.MemberSet).Remove``."""
         self._m.pop(name, None)
 
     @mirrors(f"({_PKG}.MemberSet).ClientURLs")
     def client_urls(self) -> list[str]:
+        """Mirrors ``(etcdutil.MemberSet).ClientURLs``."""
         return [m.client_url() for m in self]
 
 
 @mirrors(f"{_PKG}.NewMemberSet")
 def new_member_set(*ms: Member) -> MemberSet:
+    """Mirrors ``etcdutil.NewMemberSet``."""
     res = MemberSet()
     for m in ms:
         res.add(m)
@@ -176,7 +196,9 @@ def _go_url_parse_host(pu: str) -> str:
 
 @mirrors(f"{_PKG}.MemberNameFromPeerURL")
 def member_name_from_peer_url(pu: str) -> str:
-    """The member name is the first DNS label of the peer URL's host.  Raises ValueError.
+    """Mirrors ``etcdutil.MemberNameFromPeerURL``.
+
+    The member name is the first DNS label of the peer URL's host.  Raises ValueError.
 
     >>> member_name_from_peer_url("http://example-0001.example.default.svc:2380")
     'example-0001'
@@ -193,6 +215,7 @@ def member_name_from_peer_url(pu: str) -> str:
 
 @mirrors(f"{_PKG}.clusterNameFromMemberName")
 def cluster_name_from_member_name(mn: str) -> str:
+    """Mirrors ``etcdutil.clusterNameFromMemberName``."""
     i = mn.rfind("-")
     if i == -1:
         raise RuntimeError(f"unexpected member name: {mn}")

@@ -42,26 +42,31 @@ _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 
 @mirrors(f"{_PKG}.GetEtcdVersion")
 def get_etcd_version(pod: Pod) -> str:
+    """Mirrors ``k8sutil.GetEtcdVersion``."""
     return str(pod["metadata"].get("annotations", {}).get(ETCD_VERSION_ANNOTATION_KEY, ""))
 
 
 @mirrors(f"{_PKG}.SetEtcdVersion")
 def set_etcd_version(pod: Pod, version: str) -> None:
+    """Mirrors ``k8sutil.SetEtcdVersion``."""
     pod["metadata"].setdefault("annotations", {})[ETCD_VERSION_ANNOTATION_KEY] = version
 
 
 @mirrors(f"{_PKG}.GetPodNames")
 def get_pod_names(pods: list[Pod]) -> list[str]:
+    """Mirrors ``k8sutil.GetPodNames``."""
     return [p["metadata"]["name"] for p in pods]
 
 
 @mirrors(f"{_PKG}.ImageName")
 def image_name(repo: str, version: str) -> str:
+    """Mirrors ``k8sutil.ImageName``."""
     return f"{repo}:v{version}"
 
 
 @mirrors(f"{_PKG}.imageNameBusybox")
 def image_name_busybox(policy: PodPolicy | None) -> str:
+    """Mirrors ``k8sutil.imageNameBusybox``."""
     if policy is not None and policy.busybox_image:
         return policy.busybox_image
     return DEFAULT_BUSYBOX_IMAGE
@@ -69,28 +74,37 @@ def image_name_busybox(policy: PodPolicy | None) -> str:
 
 @mirrors(f"{_PKG}.ClientServiceName")
 def client_service_name(cluster_name: str) -> str:
+    """Mirrors ``k8sutil.ClientServiceName``."""
     return cluster_name + "-client"
 
 
 @mirrors(f"{_PKG}.LabelsForCluster")
 def labels_for_cluster(cluster_name: str) -> dict[str, str]:
+    """Mirrors ``k8sutil.LabelsForCluster``."""
     return {"etcd_cluster": cluster_name, "app": "etcd"}
 
 
 @mirrors(f"{_PKG}.ClusterListOpt")
 def cluster_list_opt(cluster_name: str) -> dict[str, str]:
-    """The label selector, as the equality map it is built from."""
+    """Mirrors ``k8sutil.ClusterListOpt``.
+
+    The label selector, as the equality map it is built from.
+    """
     return labels_for_cluster(cluster_name)
 
 
 @mirrors(f"{_PKG}.PVCNameFromMember")
 def pvc_name_from_member(member_name: str) -> str:
+    """Mirrors ``k8sutil.PVCNameFromMember``."""
     return member_name
 
 
 @mirrors(f"{_PKG}.UniqueMemberName")
 def unique_member_name(cluster_name: str, rng: random.Random) -> str:
-    """``<cluster>-<10 random chars>``; the randomness is injected so runs are reproducible."""
+    """Mirrors ``k8sutil.UniqueMemberName``.
+
+    ``<cluster>-<10 random chars>``; the randomness is injected so runs are reproducible.
+    """
     suffix = "".join(rng.choice(_ALPHANUMS) for _ in range(RANDOM_SUFFIX_LENGTH))
     if len(cluster_name) > MAX_NAME_LENGTH:
         cluster_name = cluster_name[:MAX_NAME_LENGTH]
@@ -99,12 +113,14 @@ def unique_member_name(cluster_name: str, rng: random.Random) -> str:
 
 @mirrors(f"{_PKG}.CreateClientService")
 def new_client_service(cluster_name: str, owner: OwnerReference) -> dict[str, Any]:
+    """Mirrors ``k8sutil.CreateClientService``."""
     return _service(client_service_name(cluster_name), cluster_name, "", [ETCD_CLIENT_PORT], owner)
 
 
 @mirrors(f"{_PKG}.CreatePeerService")
 def new_peer_service(cluster_name: str, owner: OwnerReference) -> dict[str, Any]:
     # Headless: it exists for the per-pod DNS names Member.Addr() relies on.
+    """Mirrors ``k8sutil.CreatePeerService``."""
     return _service(cluster_name, cluster_name, "None", [ETCD_CLIENT_PORT, 2380], owner)
 
 
@@ -127,6 +143,7 @@ def _service(
 
 @mirrors(f"{_PKG}.AddEtcdVolumeToPod")
 def add_etcd_volume_to_pod(pod: Pod, pvc_name: str | None) -> None:
+    """Mirrors ``k8sutil.AddEtcdVolumeToPod``."""
     vol: dict[str, Any] = {"name": "etcd-data"}
     if pvc_name is not None:
         vol["persistentVolumeClaim"] = {"claimName": pvc_name}
@@ -204,6 +221,7 @@ def new_etcd_pod(
     cs: ClusterSpec,
     owner: OwnerReference,
 ) -> Pod:
+    """Mirrors ``k8sutil.NewEtcdPod``."""
     pod = _new_etcd_pod(m, initial_cluster, cluster_name, state, token, cs)
     apply_pod_policy(cluster_name, pod, cs.pod)
     add_owner_ref_to_object(pod, owner)
@@ -220,6 +238,7 @@ def new_seed_member_pod(
     backup_url: str | None,
     token: str,
 ) -> Pod:
+    """Mirrors ``k8sutil.NewSeedMemberPod``."""
     pod = _new_etcd_pod(m, ms.peer_url_pairs(), cluster_name, "new", token, cs)
     add_etcd_volume_to_pod(pod, None)
     if backup_url is not None:
@@ -236,6 +255,7 @@ def new_seed_member_pod(
 
 @mirrors(f"{_PKG}.addOwnerRefToObject")
 def add_owner_ref_to_object(obj: dict[str, Any], r: OwnerReference) -> None:
+    """Mirrors ``k8sutil.addOwnerRefToObject``."""
     obj["metadata"].setdefault("ownerReferences", []).append(r.to_dict())
 
 

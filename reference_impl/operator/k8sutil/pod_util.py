@@ -13,6 +13,7 @@ _PKG = "github.com/coreos/etcd-operator/pkg/util/k8sutil"
 
 @mirrors(f"{_PKG}.etcdContainer")
 def etcd_container(cmd: list[str], repo: str, version: str) -> dict[str, Any]:
+    """Mirrors ``k8sutil.etcdContainer``."""
     return {
         "name": "etcd",
         "command": cmd,
@@ -27,6 +28,7 @@ def etcd_container(cmd: list[str], repo: str, version: str) -> dict[str, Any]:
 
 @mirrors(f"{_PKG}.newEtcdProbe")
 def new_etcd_probe(is_secure: bool) -> dict[str, Any]:
+    """Mirrors ``k8sutil.newEtcdProbe``."""
     cmd = "ETCDCTL_API=3 etcdctl endpoint status"
     if is_secure:
         cmd = (
@@ -44,6 +46,7 @@ def new_etcd_probe(is_secure: bool) -> dict[str, Any]:
 
 @mirrors(f"{_PKG}.applyPodPolicy")
 def apply_pod_policy(cluster_name: str, pod: Pod, policy: PodPolicy | None) -> None:
+    """Mirrors ``k8sutil.applyPodPolicy``."""
     if policy is None:
         return
     if policy.affinity is not None:
@@ -59,6 +62,7 @@ def apply_pod_policy(cluster_name: str, pod: Pod, policy: PodPolicy | None) -> N
 
 @mirrors(f"{_PKG}.IsPodReady")
 def is_pod_ready(pod: Pod) -> bool:
+    """Mirrors ``k8sutil.IsPodReady``."""
     for c in pod.get("status", {}).get("conditions", []):
         if c.get("type") == "Ready":
             return bool(c.get("status") == "True")

@@ -27,6 +27,7 @@ BACKUP_HTTP_PATH = API_V1 + "/backup/"
 
 @mirrors(f"(*{_PKG}.Restore).serveBackup")
 def serve_backup(r: Restore, url_path: str) -> bytes:
+    """Mirrors ``(*restore-operator.Restore).serveBackup``."""
     restore_name = url_path[len(BACKUP_HTTP_PATH) :]
     if not restore_name:
         raise ValueError("restore name is not specified")

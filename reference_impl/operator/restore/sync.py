@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 @mirrors(f"{_PKG}.Restore")
 class Restore:
+    """Mirrors ``restore-operator.Restore``."""
+
     def __init__(
         self,
         namespace: str,
@@ -57,11 +59,13 @@ class Restore:
 
     @mirrors(f"(*{_PKG}.Restore).processItem")
     def process_item(self, er: EtcdRestore) -> None:
+        """Mirrors ``(*restore-operator.Restore).processItem``."""
         self.restores[er.metadata.name] = er
         self.handle_cr(er)
 
     @mirrors(f"(*{_PKG}.Restore).handleCR")
     def handle_cr(self, er: EtcdRestore) -> None:
+        """Mirrors ``(*restore-operator.Restore).handleCR``."""
         if er.status.succeeded or er.status.reason:
             return  # done, one way or the other
         err: BaseException | None = None
@@ -80,6 +84,7 @@ class Restore:
 
     @mirrors(f"(*{_PKG}.Restore).reportStatus")
     def report_status(self, rerr: BaseException | None, er: EtcdRestore) -> None:
+        """Mirrors ``(*restore-operator.Restore).reportStatus``."""
         if rerr is not None:
             er.status.succeeded = False
             er.status.reason = str(rerr)
@@ -92,6 +97,7 @@ class Restore:
 
     @mirrors(f"(*{_PKG}.Restore).prepareSeed")
     def prepare_seed(self, er: EtcdRestore) -> None:
+        """Mirrors ``(*restore-operator.Restore).prepareSeed``."""
         try:
             name = er.spec.etcd_cluster_name
             try:
@@ -153,6 +159,7 @@ class Restore:
     def create_seed_member(
         self, ec: EtcdCluster, svc_addr: str, cluster_name: str, owner: OwnerReference
     ) -> None:
+        """Mirrors ``(*restore-operator.Restore).createSeedMember``."""
         m = Member(
             name=unique_member_name(cluster_name, self.rng),
             namespace=self.namespace,
@@ -170,6 +177,7 @@ class Restore:
     def delete_cluster_resources_completely(self, cluster_name: str) -> None:
         # Upstream deletes a pod and a service *named after the cluster* (a no-op for pods,
         # whose names carry a suffix); owner-reference GC removes the member pods.
+        """Mirrors ``(*restore-operator.Restore).deleteClusterResourcesCompletely``."""
         for delete in (self.kubecli.delete_pod, self.kubecli.delete_service):
             with contextlib.suppress(NotFound):
                 delete(self.namespace, cluster_name)
