@@ -24,7 +24,13 @@ KIND = "EtcdCluster"
 
 
 class SpecError(ValueError):
-    """A resource document that does not parse; ``field`` is the dotted path at fault."""
+    """Mirrors nothing: Go's decoder fails with a generic error; this one names the field.
+
+    A resource document that does not parse; ``field`` is the dotted path at fault.
+
+    >>> str(SpecError("spec.size", "must be an integer"))
+    'spec.size: must be an integer'
+    """
 
     def __init__(self, field_path: str, problem: str) -> None:
         super().__init__(f"{field_path}: {problem}")
@@ -33,6 +39,12 @@ class SpecError(ValueError):
 
 @dataclass
 class PodPolicy:
+    """Mirrors ``v1beta2.PodPolicy``: labels, node selector, resources and more for member pods.
+
+    >>> PodPolicy(labels={"team": "db"}).labels
+    {'team': 'db'}
+    """
+
     labels: dict[str, str] = field(default_factory=dict)
     node_selector: dict[str, str] = field(default_factory=dict)
     anti_affinity: bool = False
@@ -45,6 +57,13 @@ class PodPolicy:
 
 @dataclass
 class ClusterSpec:
+    """Mirrors ``v1beta2.ClusterSpec``: size, repository, version, paused, pod policy, TLS.
+
+    >>> spec = ClusterSpec(size=3, version="3.2.13")
+    >>> spec.size, spec.version, spec.paused
+    (3, '3.2.13', False)
+    """
+
     size: int = 0
     repository: str = ""
     version: str = ""
@@ -76,6 +95,13 @@ class ClusterSpec:
 
 @dataclass
 class EtcdCluster:
+    """Mirrors ``v1beta2.EtcdCluster``: the custom resource (metadata, spec, status).
+
+    >>> cr = EtcdCluster.from_dict({"metadata": {"name": "example"}, "spec": {"size": 3}})
+    >>> cr.name, cr.spec.size, cr.status.phase
+    ('example', 3, '')
+    """
+
     metadata: ObjectMeta = field(default_factory=ObjectMeta)
     spec: ClusterSpec = field(default_factory=ClusterSpec)
     status: ClusterStatus = field(default_factory=ClusterStatus)

@@ -11,12 +11,24 @@ _PKG = "github.com/coreos/etcd-operator/pkg/apis/etcd/v1beta2"
 
 @dataclass
 class MemberSecret:
+    """Mirrors ``v1beta2.MemberSecret``: the secrets holding peer and server certificates.
+
+    >>> MemberSecret(peer_secret="p", server_secret="s").peer_secret
+    'p'
+    """
+
     peer_secret: str = ""
     server_secret: str = ""
 
 
 @dataclass
 class StaticTLS:
+    """Mirrors ``v1beta2.StaticTLS``: member secrets plus the operator's client secret.
+
+    >>> StaticTLS(member=MemberSecret("p", "s"), operator_secret="op").operator_secret
+    'op'
+    """
+
     member: MemberSecret | None = None
     operator_secret: str = ""
 
@@ -24,7 +36,11 @@ class StaticTLS:
 @mirrors(f"{_PKG}.TLSPolicy")
 @dataclass
 class TLSPolicy:
-    """Mirrors ``v1beta2.TLSPolicy``."""
+    """Mirrors ``v1beta2.TLSPolicy``.
+
+    >>> TLSPolicy(static=StaticTLS(member=MemberSecret(peer_secret="p"))).static.member.peer_secret
+    'p'
+    """
 
     static: StaticTLS | None = None
 
@@ -46,7 +62,11 @@ class TLSPolicy:
 # Go calls these on a possibly nil *TLSPolicy, so they are functions of an optional policy.
 @mirrors(f"(*{_PKG}.TLSPolicy).IsSecureClient")
 def is_secure_client(tp: TLSPolicy | None) -> bool:
-    """Mirrors ``(*v1beta2.TLSPolicy).IsSecureClient``."""
+    """Mirrors ``(*v1beta2.TLSPolicy).IsSecureClient``.
+
+    >>> is_secure_client(None), is_secure_client(TLSPolicy(static=StaticTLS(operator_secret="op")))
+    (False, True)
+    """
     if tp is None or tp.static is None:
         return False
     return bool(tp.static.operator_secret)
@@ -54,7 +74,11 @@ def is_secure_client(tp: TLSPolicy | None) -> bool:
 
 @mirrors(f"(*{_PKG}.TLSPolicy).IsSecurePeer")
 def is_secure_peer(tp: TLSPolicy | None) -> bool:
-    """Mirrors ``(*v1beta2.TLSPolicy).IsSecurePeer``."""
+    """Mirrors ``(*v1beta2.TLSPolicy).IsSecurePeer``.
+
+    >>> is_secure_peer(TLSPolicy(static=StaticTLS(member=MemberSecret(peer_secret="p"))))
+    True
+    """
     if tp is None or tp.static is None or tp.static.member is None:
         return False
     return bool(tp.static.member.peer_secret)

@@ -35,6 +35,12 @@ now_func: Callable[[], float] = _wall_clock
 
 @dataclass
 class ClusterCondition:
+    """Mirrors ``v1beta2.ClusterCondition``: one condition (Available, Scaling, ...).
+
+    >>> new_cluster_condition("Scaling", "True", "Scaling up", scaling_msg(1, 3)).type
+    'Scaling'
+    """
+
     type: str
     status: str
     last_update_time: float = 0.0
@@ -54,12 +60,27 @@ class ClusterCondition:
 
 @dataclass
 class MembersStatus:
+    """Mirrors ``v1beta2.MembersStatus``: the names of ready and unready members.
+
+    >>> MembersStatus(ready=["ex-a"]).unready
+    []
+    """
+
     ready: list[str] = field(default_factory=list)
     unready: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ClusterStatus:
+    """Mirrors ``v1beta2.ClusterStatus``: phase, conditions, size, versions, members.
+
+    >>> st = ClusterStatus()
+    >>> st.set_scaling_up_condition(1, 3)
+    >>> st.set_ready_condition()
+    >>> st.condition_types(), st.conditions[0].message
+    (['Scaling', 'Available'], 'Current cluster size: 1, desired cluster size: 3')
+    """
+
     phase: str = PHASE_NONE
     reason: str = ""
     control_paused: bool = False
@@ -224,7 +245,16 @@ class ClusterStatus:
 
 @mirrors(f"{_PKG}.getClusterCondition")
 def get_cluster_condition(status: ClusterStatus, t: str) -> tuple[int, ClusterCondition | None]:
-    """Mirrors ``v1beta2.getClusterCondition``."""
+    """Mirrors ``v1beta2.getClusterCondition``.
+
+    >>> st = ClusterStatus()
+    >>> st.set_recovering_condition()
+    >>> i, cond = get_cluster_condition(st, "Recovering")
+    >>> i, cond.status
+    (0, 'True')
+    >>> get_cluster_condition(st, "Scaling")
+    (-1, None)
+    """
     for i, c in enumerate(status.conditions):
         if c.type == t:
             return i, c
@@ -235,12 +265,21 @@ def get_cluster_condition(status: ClusterStatus, t: str) -> tuple[int, ClusterCo
 def new_cluster_condition(
     cond_type: str, status: str, reason: str, message: str
 ) -> ClusterCondition:
-    """Mirrors ``v1beta2.newClusterCondition``."""
+    """Mirrors ``v1beta2.newClusterCondition``.
+
+    >>> c = new_cluster_condition("Available", "True", "Cluster available", "")
+    >>> c.type, c.status, c.reason
+    ('Available', 'True', 'Cluster available')
+    """
     now = now_func()
     return ClusterCondition(cond_type, status, now, now, reason, message)
 
 
 @mirrors(f"{_PKG}.scalingMsg")
 def scaling_msg(frm: int, to: int) -> str:
-    """Mirrors ``v1beta2.scalingMsg``."""
+    """Mirrors ``v1beta2.scalingMsg``.
+
+    >>> scaling_msg(3, 5)
+    'Current cluster size: 3, desired cluster size: 5'
+    """
     return f"Current cluster size: {frm}, desired cluster size: {to}"

@@ -21,7 +21,14 @@ _PKG = "github.com/coreos/etcd-operator/pkg/util/etcdutil"
 def list_members(
     new_client: EtcdClientFactory, client_urls: list[str], tc: TLSConfig | None
 ) -> list[EtcdMemberInfo]:
-    """Mirrors ``etcdutil.ListMembers``."""
+    """Mirrors ``etcdutil.ListMembers``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
+    >>> c = b.build()
+    >>> sorted(m.name for m in list_members(b.world.new_etcd_client, c.members.client_urls(), None))
+    ['ex-a', 'ex-b']
+    """
     try:
         cli = new_client(client_urls, tc)
     except EtcdError as err:
@@ -36,7 +43,15 @@ def list_members(
 def remove_member(
     new_client: EtcdClientFactory, client_urls: list[str], tc: TLSConfig | None, member_id: int
 ) -> None:
-    """Mirrors ``etcdutil.RemoveMember``."""
+    """Mirrors ``etcdutil.RemoveMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
+    >>> c = b.build()
+    >>> remove_member(b.world.new_etcd_client, c.members.client_urls(), None, c.members["ex-b"].id)
+    >>> [m.name for m in list_members(b.world.new_etcd_client, c.members.client_urls(), None)]
+    ['ex-a']
+    """
     cli = new_client(client_urls, tc)
     try:
         cli.member_remove(member_id)

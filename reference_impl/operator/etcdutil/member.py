@@ -21,6 +21,13 @@ _PKG = "github.com/coreos/etcd-operator/pkg/util/etcdutil"
 
 @dataclass
 class Member:
+    """Mirrors ``etcdutil.Member``: an etcd member's name, namespace, ID and TLS flags.
+
+    >>> m = Member(name="example-0001", namespace="default")
+    >>> m.peer_url()
+    'http://example-0001.example.default.svc:2380'
+    """
+
     name: str
     namespace: str = ""
     # 0 means "not known yet": a member built from a pod list has no etcd ID until the
@@ -65,7 +72,16 @@ class Member:
 
 
 class MemberSet:
-    """Members keyed by name.  Iteration is in sorted name order (see the module docstring)."""
+    """Mirrors ``etcdutil.MemberSet`` (a ``map[string]*Member``).
+
+    Members keyed by name.  Iteration is in sorted name order (see the module docstring).
+
+    >>> s = new_member_set(Member("ex-b"), Member("ex-a"))
+    >>> s.names(), s.size(), s.pick_one().name
+    (['ex-a', 'ex-b'], 2, 'ex-a')
+    >>> str(s.diff(new_member_set(Member("ex-a"))))
+    'ex-b'
+    """
 
     __slots__ = ("_m",)
 
@@ -159,7 +175,11 @@ class MemberSet:
 
 @mirrors(f"{_PKG}.NewMemberSet")
 def new_member_set(*ms: Member) -> MemberSet:
-    """Mirrors ``etcdutil.NewMemberSet``."""
+    """Mirrors ``etcdutil.NewMemberSet``.
+
+    >>> new_member_set(Member("ex-a"), Member("ex-b")).names()
+    ['ex-a', 'ex-b']
+    """
     res = MemberSet()
     for m in ms:
         res.add(m)
@@ -198,6 +218,8 @@ def _go_url_parse_host(pu: str) -> str:
 def member_name_from_peer_url(pu: str) -> str:
     """Mirrors ``etcdutil.MemberNameFromPeerURL``.
 
+    Mirrors ``etcdutil.MemberNameFromPeerURL``.
+
     The member name is the first DNS label of the peer URL's host.  Raises ValueError.
 
     >>> member_name_from_peer_url("http://example-0001.example.default.svc:2380")
@@ -215,7 +237,11 @@ def member_name_from_peer_url(pu: str) -> str:
 
 @mirrors(f"{_PKG}.clusterNameFromMemberName")
 def cluster_name_from_member_name(mn: str) -> str:
-    """Mirrors ``etcdutil.clusterNameFromMemberName``."""
+    """Mirrors ``etcdutil.clusterNameFromMemberName``.
+
+    >>> cluster_name_from_member_name("my-cluster-0001")
+    'my-cluster'
+    """
     i = mn.rfind("-")
     if i == -1:
         raise RuntimeError(f"unexpected member name: {mn}")

@@ -42,31 +42,53 @@ _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 
 @mirrors(f"{_PKG}.GetEtcdVersion")
 def get_etcd_version(pod: Pod) -> str:
-    """Mirrors ``k8sutil.GetEtcdVersion``."""
+    """Mirrors ``k8sutil.GetEtcdVersion``.
+
+    >>> get_etcd_version({"metadata": {"annotations": {"etcd.version": "3.2.13"}}})
+    '3.2.13'
+    """
     return str(pod["metadata"].get("annotations", {}).get(ETCD_VERSION_ANNOTATION_KEY, ""))
 
 
 @mirrors(f"{_PKG}.SetEtcdVersion")
 def set_etcd_version(pod: Pod, version: str) -> None:
-    """Mirrors ``k8sutil.SetEtcdVersion``."""
+    """Mirrors ``k8sutil.SetEtcdVersion``.
+
+    >>> pod = {"metadata": {}}
+    >>> set_etcd_version(pod, "3.3.0")
+    >>> get_etcd_version(pod)
+    '3.3.0'
+    """
     pod["metadata"].setdefault("annotations", {})[ETCD_VERSION_ANNOTATION_KEY] = version
 
 
 @mirrors(f"{_PKG}.GetPodNames")
 def get_pod_names(pods: list[Pod]) -> list[str]:
-    """Mirrors ``k8sutil.GetPodNames``."""
+    """Mirrors ``k8sutil.GetPodNames``.
+
+    >>> get_pod_names([{"metadata": {"name": "ex-a"}}, {"metadata": {"name": "ex-b"}}])
+    ['ex-a', 'ex-b']
+    """
     return [p["metadata"]["name"] for p in pods]
 
 
 @mirrors(f"{_PKG}.ImageName")
 def image_name(repo: str, version: str) -> str:
-    """Mirrors ``k8sutil.ImageName``."""
+    """Mirrors ``k8sutil.ImageName``.
+
+    >>> image_name("quay.io/coreos/etcd", "3.2.13")
+    'quay.io/coreos/etcd:v3.2.13'
+    """
     return f"{repo}:v{version}"
 
 
 @mirrors(f"{_PKG}.imageNameBusybox")
 def image_name_busybox(policy: PodPolicy | None) -> str:
-    """Mirrors ``k8sutil.imageNameBusybox``."""
+    """Mirrors ``k8sutil.imageNameBusybox``.
+
+    >>> image_name_busybox(None)
+    'busybox:1.28.0-glibc'
+    """
     if policy is not None and policy.busybox_image:
         return policy.busybox_image
     return DEFAULT_BUSYBOX_IMAGE
@@ -74,13 +96,21 @@ def image_name_busybox(policy: PodPolicy | None) -> str:
 
 @mirrors(f"{_PKG}.ClientServiceName")
 def client_service_name(cluster_name: str) -> str:
-    """Mirrors ``k8sutil.ClientServiceName``."""
+    """Mirrors ``k8sutil.ClientServiceName``.
+
+    >>> client_service_name("example")
+    'example-client'
+    """
     return cluster_name + "-client"
 
 
 @mirrors(f"{_PKG}.LabelsForCluster")
 def labels_for_cluster(cluster_name: str) -> dict[str, str]:
-    """Mirrors ``k8sutil.LabelsForCluster``."""
+    """Mirrors ``k8sutil.LabelsForCluster``.
+
+    >>> labels_for_cluster("example")
+    {'etcd_cluster': 'example', 'app': 'etcd'}
+    """
     return {"etcd_cluster": cluster_name, "app": "etcd"}
 
 
@@ -89,13 +119,20 @@ def cluster_list_opt(cluster_name: str) -> dict[str, str]:
     """Mirrors ``k8sutil.ClusterListOpt``.
 
     The label selector, as the equality map it is built from.
+
+    >>> cluster_list_opt("example")
+    {'etcd_cluster': 'example', 'app': 'etcd'}
     """
     return labels_for_cluster(cluster_name)
 
 
 @mirrors(f"{_PKG}.PVCNameFromMember")
 def pvc_name_from_member(member_name: str) -> str:
-    """Mirrors ``k8sutil.PVCNameFromMember``."""
+    """Mirrors ``k8sutil.PVCNameFromMember``.
+
+    >>> pvc_name_from_member("example-0001")
+    'example-0001'
+    """
     return member_name
 
 
@@ -104,6 +141,11 @@ def unique_member_name(cluster_name: str, rng: random.Random) -> str:
     """Mirrors ``k8sutil.UniqueMemberName``.
 
     ``<cluster>-<10 random chars>``; the randomness is injected so runs are reproducible.
+
+    >>> import random
+    >>> name = unique_member_name("example", random.Random(0))
+    >>> name.startswith("example-"), len(name) == len("example-") + RANDOM_SUFFIX_LENGTH
+    (True, True)
     """
     suffix = "".join(rng.choice(_ALPHANUMS) for _ in range(RANDOM_SUFFIX_LENGTH))
     if len(cluster_name) > MAX_NAME_LENGTH:
@@ -113,14 +155,26 @@ def unique_member_name(cluster_name: str, rng: random.Random) -> str:
 
 @mirrors(f"{_PKG}.CreateClientService")
 def new_client_service(cluster_name: str, owner: OwnerReference) -> dict[str, Any]:
-    """Mirrors ``k8sutil.CreateClientService``."""
+    """Mirrors ``k8sutil.CreateClientService``.
+
+    >>> from reference_impl.operator.api.meta import OwnerReference
+    >>> svc = new_client_service("example", OwnerReference(name="example"))
+    >>> svc["metadata"]["name"], [p["port"] for p in svc["spec"]["ports"]]
+    ('example-client', [2379])
+    """
     return _service(client_service_name(cluster_name), cluster_name, "", [ETCD_CLIENT_PORT], owner)
 
 
 @mirrors(f"{_PKG}.CreatePeerService")
 def new_peer_service(cluster_name: str, owner: OwnerReference) -> dict[str, Any]:
     # Headless: it exists for the per-pod DNS names Member.Addr() relies on.
-    """Mirrors ``k8sutil.CreatePeerService``."""
+    """Mirrors ``k8sutil.CreatePeerService``.
+
+    >>> from reference_impl.operator.api.meta import OwnerReference
+    >>> svc = new_peer_service("example", OwnerReference(name="example"))
+    >>> svc["metadata"]["name"], svc["spec"]["clusterIP"], [p["port"] for p in svc["spec"]["ports"]]
+    ('example', 'None', [2379, 2380])
+    """
     return _service(cluster_name, cluster_name, "None", [ETCD_CLIENT_PORT, 2380], owner)
 
 
@@ -143,7 +197,13 @@ def _service(
 
 @mirrors(f"{_PKG}.AddEtcdVolumeToPod")
 def add_etcd_volume_to_pod(pod: Pod, pvc_name: str | None) -> None:
-    """Mirrors ``k8sutil.AddEtcdVolumeToPod``."""
+    """Mirrors ``k8sutil.AddEtcdVolumeToPod``.
+
+    >>> pod = {"spec": {"volumes": []}}
+    >>> add_etcd_volume_to_pod(pod, None)  # no PVC: an emptyDir
+    >>> pod["spec"]["volumes"]
+    [{'name': 'etcd-data', 'emptyDir': {}}]
+    """
     vol: dict[str, Any] = {"name": "etcd-data"}
     if pvc_name is not None:
         vol["persistentVolumeClaim"] = {"claimName": pvc_name}
@@ -221,7 +281,19 @@ def new_etcd_pod(
     cs: ClusterSpec,
     owner: OwnerReference,
 ) -> Pod:
-    """Mirrors ``k8sutil.NewEtcdPod``."""
+    """Mirrors ``k8sutil.NewEtcdPod``.
+
+    >>> from reference_impl.operator.api.cluster import ClusterSpec
+    >>> from reference_impl.operator.api.meta import OwnerReference
+    >>> from reference_impl.operator.etcdutil.member import Member, new_member_set
+    >>> m = Member("ex-a", "default")
+    >>> pod = new_etcd_pod(m, new_member_set(m).peer_url_pairs(), "ex", "new", "tok",
+    ...                    ClusterSpec(size=1, version="3.2.13", repository="quay.io/coreos/etcd"),
+    ...                    OwnerReference(name="ex"))
+    >>> flags = etcd_flags(pod)
+    >>> flags["name"], flags["initial-cluster-state"], get_etcd_version(pod)
+    ('ex-a', 'new', '3.2.13')
+    """
     pod = _new_etcd_pod(m, initial_cluster, cluster_name, state, token, cs)
     apply_pod_policy(cluster_name, pod, cs.pod)
     add_owner_ref_to_object(pod, owner)
@@ -238,7 +310,18 @@ def new_seed_member_pod(
     backup_url: str | None,
     token: str,
 ) -> Pod:
-    """Mirrors ``k8sutil.NewSeedMemberPod``."""
+    """Mirrors ``k8sutil.NewSeedMemberPod``.
+
+    >>> from reference_impl.operator.api.cluster import ClusterSpec
+    >>> from reference_impl.operator.api.meta import OwnerReference
+    >>> from reference_impl.operator.etcdutil.member import Member, new_member_set
+    >>> m = Member("ex-a", "default")
+    >>> pod = new_seed_member_pod("ex", new_member_set(m), m,
+    ...     ClusterSpec(size=1, version="3.2.13", repository="quay.io/coreos/etcd"),
+    ...     OwnerReference(name="ex"), "http://restore-op/v1/backup/ex", "tok")
+    >>> backup_url_of(pod)
+    'http://restore-op/v1/backup/ex'
+    """
     pod = _new_etcd_pod(m, ms.peer_url_pairs(), cluster_name, "new", token, cs)
     add_etcd_volume_to_pod(pod, None)
     if backup_url is not None:
@@ -255,12 +338,25 @@ def new_seed_member_pod(
 
 @mirrors(f"{_PKG}.addOwnerRefToObject")
 def add_owner_ref_to_object(obj: dict[str, Any], r: OwnerReference) -> None:
-    """Mirrors ``k8sutil.addOwnerRefToObject``."""
+    """Mirrors ``k8sutil.addOwnerRefToObject``.
+
+    >>> from reference_impl.operator.api.meta import OwnerReference
+    >>> obj = {"metadata": {}}
+    >>> add_owner_ref_to_object(obj, OwnerReference(name="example", uid="u1"))
+    >>> [(r["name"], r["uid"]) for r in obj["metadata"]["ownerReferences"]]
+    [('example', 'u1')]
+    """
     obj["metadata"].setdefault("ownerReferences", []).append(r.to_dict())
 
 
 def etcd_flags(pod: Pod) -> dict[str, str]:
-    """The ``--flag=value`` pairs of a pod's etcd command: what a world runs."""
+    """Mirrors nothing: reads back the flags ``newEtcdPod`` wrote (what a world runs).
+
+    The ``--flag=value`` pairs of a pod's etcd command: what a world runs.
+
+    >>> etcd_flags({"spec": {"containers": [{"command": ["etcd", "--name=ex-a", "--data-dir=d"]}]}})
+    {'name': 'ex-a', 'data-dir': 'd'}
+    """
     out: dict[str, str] = {}
     for arg in pod["spec"]["containers"][0]["command"][1:]:
         k, _, v = arg.partition("=")
@@ -269,6 +365,11 @@ def etcd_flags(pod: Pod) -> dict[str, str]:
 
 
 def backup_url_of(pod: Pod) -> str | None:
+    """Mirrors nothing: reads back the URL ``NewSeedMemberPod`` put in the init container.
+
+    >>> backup_url_of({"spec": {"containers": []}}) is None
+    True
+    """
     for c in pod["spec"].get("initContainers", []):
         if c.get("name") == "fetch-backup":
             return str(c["backupURL"])

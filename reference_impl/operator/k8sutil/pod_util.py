@@ -13,7 +13,12 @@ _PKG = "github.com/coreos/etcd-operator/pkg/util/k8sutil"
 
 @mirrors(f"{_PKG}.etcdContainer")
 def etcd_container(cmd: list[str], repo: str, version: str) -> dict[str, Any]:
-    """Mirrors ``k8sutil.etcdContainer``."""
+    """Mirrors ``k8sutil.etcdContainer``.
+
+    >>> c = etcd_container(["etcd"], "quay.io/coreos/etcd", "3.2.13")
+    >>> c["name"], c["image"]
+    ('etcd', 'quay.io/coreos/etcd:v3.2.13')
+    """
     return {
         "name": "etcd",
         "command": cmd,
@@ -28,7 +33,11 @@ def etcd_container(cmd: list[str], repo: str, version: str) -> dict[str, Any]:
 
 @mirrors(f"{_PKG}.newEtcdProbe")
 def new_etcd_probe(is_secure: bool) -> dict[str, Any]:
-    """Mirrors ``k8sutil.newEtcdProbe``."""
+    """Mirrors ``k8sutil.newEtcdProbe``.
+
+    >>> new_etcd_probe(False)["exec"]["command"][-1]
+    'ETCDCTL_API=3 etcdctl endpoint status'
+    """
     cmd = "ETCDCTL_API=3 etcdctl endpoint status"
     if is_secure:
         cmd = (
@@ -46,7 +55,14 @@ def new_etcd_probe(is_secure: bool) -> dict[str, Any]:
 
 @mirrors(f"{_PKG}.applyPodPolicy")
 def apply_pod_policy(cluster_name: str, pod: Pod, policy: PodPolicy | None) -> None:
-    """Mirrors ``k8sutil.applyPodPolicy``."""
+    """Mirrors ``k8sutil.applyPodPolicy``.
+
+    >>> from reference_impl.operator.api.cluster import PodPolicy
+    >>> pod = {"metadata": {"labels": {}, "annotations": {}}, "spec": {"containers": [{}]}}
+    >>> apply_pod_policy("ex", pod, PodPolicy(node_selector={"disk": "ssd"}))
+    >>> pod["spec"]["nodeSelector"]
+    {'disk': 'ssd'}
+    """
     if policy is None:
         return
     if policy.affinity is not None:
@@ -62,7 +78,13 @@ def apply_pod_policy(cluster_name: str, pod: Pod, policy: PodPolicy | None) -> N
 
 @mirrors(f"{_PKG}.IsPodReady")
 def is_pod_ready(pod: Pod) -> bool:
-    """Mirrors ``k8sutil.IsPodReady``."""
+    """Mirrors ``k8sutil.IsPodReady``.
+
+    >>> is_pod_ready({"status": {"conditions": [{"type": "Ready", "status": "True"}]}})
+    True
+    >>> is_pod_ready({"status": {"phase": "Pending"}})
+    False
+    """
     for c in pod.get("status", {}).get("conditions", []):
         if c.get("type") == "Ready":
             return bool(c.get("status") == "True")
