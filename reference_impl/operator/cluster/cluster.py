@@ -352,7 +352,18 @@ class Cluster(ClusterState):
 def new(config: Config, cl: EtcdCluster) -> Cluster | None:
     """Mirrors ``cluster.New``.
 
+    Mirrors ``cluster.New``.
+
     Build the cluster and start its goroutine; None if a name is too long for pod names.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=1).member("a")
+    >>> c = b.build()
+    >>> new(c.config, c.cluster).name()
+    'ex'
+    >>> from reference_impl.operator.api.cluster import EtcdCluster
+    >>> new(c.config, EtcdCluster.from_dict({"metadata": {"name": "x" * 65}})) is None
+    True
     """
     if len(cl.metadata.name) > MAX_NAME_LENGTH or len(cl.metadata.cluster_name) > MAX_NAME_LENGTH:
         return None
@@ -364,5 +375,12 @@ def new(config: Config, cl: EtcdCluster) -> Cluster | None:
 
 @mirrors(f"{_PKG}.isSpecEqual")
 def is_spec_equal(s1: ClusterSpec, s2: ClusterSpec) -> bool:
-    """Mirrors ``cluster.isSpecEqual``."""
+    """Mirrors ``cluster.isSpecEqual``.
+
+    >>> from reference_impl.operator.api.cluster import ClusterSpec
+    >>> is_spec_equal(ClusterSpec(size=3), ClusterSpec(size=3, repository="elsewhere"))
+    True
+    >>> is_spec_equal(ClusterSpec(size=3), ClusterSpec(size=5))
+    False
+    """
     return s1.size == s2.size and s1.paused == s2.paused and s1.version == s2.version

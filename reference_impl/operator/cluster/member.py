@@ -23,6 +23,12 @@ def update_members(c: ClusterState, known: MemberSet) -> None:
     """Mirrors ``(*cluster.Cluster).updateMembers``.
 
     Rebuild ``members`` from etcd's own membership list, asked through ``known``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=2, known_members=False).member("a").member("b").build()
+    >>> update_members(c, pods_to_member_set(c.poll_pods()[0], False))
+    >>> c.members.names(), all(m.id for m in c.members)
+    (['ex-a', 'ex-b'], True)
     """
     resp = list_members(c.config.new_etcd_client, known.client_urls(), c.tls_config)
     members = MemberSet()
@@ -45,7 +51,14 @@ def update_members(c: ClusterState, known: MemberSet) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).newMember")
 def new_member(c: ClusterState) -> Member:
-    """Mirrors ``(*cluster.Cluster).newMember``."""
+    """Mirrors ``(*cluster.Cluster).newMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=1).build()
+    >>> m = new_member(c)
+    >>> m.name.startswith("ex-"), m.namespace
+    (True, 'default')
+    """
     name = unique_member_name(c.cluster.name, c.config.rng)
     return Member(
         name=name,
@@ -59,7 +72,13 @@ def new_member(c: ClusterState) -> Member:
 def pods_to_member_set(pods: list[Pod], sc: bool) -> MemberSet:
     # A member from a pod has no ID (0) and no peer TLS flag: only names matter to the
     # comparisons it is used for.
-    """Mirrors ``cluster.podsToMemberSet``."""
+    """Mirrors ``cluster.podsToMemberSet``.
+
+    >>> pods = [{"metadata": {"name": "ex-a", "namespace": "default"}}]
+    >>> ms = pods_to_member_set(pods, True)
+    >>> ms.names(), ms["ex-a"].secure_client, ms["ex-a"].id
+    (['ex-a'], True, 0)
+    """
     members = MemberSet()
     for pod in pods:
         md = pod["metadata"]
@@ -69,7 +88,18 @@ def pods_to_member_set(pods: list[Pod], sc: bool) -> MemberSet:
 
 @mirrors(f"{_PKG}.getMemberName")
 def get_member_name(m: EtcdMemberInfo, cluster_name: str) -> str:
-    """Mirrors ``cluster.getMemberName``."""
+    """Mirrors ``cluster.getMemberName``.
+
+    >>> from reference_impl.operator.etcdutil.client import EtcdMemberInfo
+    >>> get_member_name(EtcdMemberInfo(1, "", ["http://ex-a.ex.default.svc:2380"], []), "ex")
+    'ex-a'
+    >>> from reference_impl.operator.cluster.error import FatalError
+    >>> try:
+    ...     get_member_name(EtcdMemberInfo(1, "", ["not a url"], []), "ex")
+    ... except FatalError as err:
+    ...     print(err)
+    invalid member peerURL (not a url): invalid PeerURL format
+    """
     try:
         return member_name_from_peer_url(m.peer_urls[0])
     except (ValueError, IndexError) as err:

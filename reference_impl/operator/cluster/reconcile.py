@@ -30,7 +30,12 @@ _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 class ErrLostQuorum(ClusterError):
     """Mirrors ``cluster.ErrLostQuorum``.
 
+    Mirrors ``cluster.ErrLostQuorum``.
+
     Fewer running members than a majority: the operator cannot change membership.
+
+    >>> str(ErrLostQuorum())
+    'lost quorum'
     """
 
     def __init__(self) -> None:
@@ -39,7 +44,14 @@ class ErrLostQuorum(ClusterError):
 
 @mirrors(f"(*{_PKG}.Cluster).reconcile")
 def reconcile(c: ClusterState, pods: list[Pod]) -> None:
-    """Mirrors ``(*cluster.Cluster).reconcile``."""
+    """Mirrors ``(*cluster.Cluster).reconcile``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=3).member("a").member("b").member("c").build()
+    >>> reconcile(c, c.poll_pods()[0])  # all agree: the cluster is marked Available
+    >>> c.status.condition_types(), c.status.size
+    (['Available'], 3)
+    """
     try:
         sp = c.cluster.spec
         running = pods_to_member_set(pods, c.is_secure_client())
@@ -65,7 +77,14 @@ def reconcile(c: ClusterState, pods: list[Pod]) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).reconcileMembers")
 def reconcile_members(c: ClusterState, running: MemberSet) -> None:
-    """Mirrors ``(*cluster.Cluster).reconcileMembers``."""
+    """Mirrors ``(*cluster.Cluster).reconcileMembers``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=3).member("a").member("b").member("c", healthy=False).build()
+    >>> reconcile_members(c, pods_to_member_set(c.poll_pods()[0], False))
+    >>> c.members.names()  # the dead member is removed first
+    ['ex-a', 'ex-b']
+    """
     unknown_members = running.diff(c.members)
     if unknown_members.size() > 0:
         # Pods that are not members (e.g. a pod whose member add was never recorded)
@@ -90,7 +109,14 @@ def reconcile_members(c: ClusterState, running: MemberSet) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).resize")
 def resize(c: ClusterState) -> None:
-    """Mirrors ``(*cluster.Cluster).resize``."""
+    """Mirrors ``(*cluster.Cluster).resize``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=1).member("a").member("b").build()
+    >>> resize(c)  # one member too many: remove one (here the smallest name)
+    >>> c.members.names()
+    ['ex-b']
+    """
     if c.members.size() == c.cluster.spec.size:
         return
     if c.members.size() < c.cluster.spec.size:
@@ -101,7 +127,14 @@ def resize(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).addOneMember")
 def add_one_member(c: ClusterState) -> None:
-    """Mirrors ``(*cluster.Cluster).addOneMember``."""
+    """Mirrors ``(*cluster.Cluster).addOneMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=2).member("a").build()
+    >>> add_one_member(c)
+    >>> c.members.size(), c.status.conditions[0].reason
+    (2, 'Scaling up')
+    """
     c.status.set_scaling_up_condition(c.members.size(), c.cluster.spec.size)
     try:
         etcdcli = c.config.new_etcd_client(c.members.client_urls(), c.tls_config)
@@ -130,7 +163,14 @@ def add_one_member(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeOneMember")
 def remove_one_member(c: ClusterState) -> None:
-    """Mirrors ``(*cluster.Cluster).removeOneMember``."""
+    """Mirrors ``(*cluster.Cluster).removeOneMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=1).member("a").member("b").build()
+    >>> remove_one_member(c)  # the mirror picks the smallest name; Go any member
+    >>> c.members.names(), c.status.conditions[0].reason
+    (['ex-b'], 'Scaling down')
+    """
     c.status.set_scaling_down_condition(c.members.size(), c.cluster.spec.size)
     c._note(trace.REMOVE_MEMBER, "scale down")
     remove_member(c, c.members.pick_one())
@@ -138,7 +178,14 @@ def remove_one_member(c: ClusterState) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeDeadMember")
 def remove_dead_member(c: ClusterState, to_remove: Member) -> None:
-    """Mirrors ``(*cluster.Cluster).removeDeadMember``."""
+    """Mirrors ``(*cluster.Cluster).removeDeadMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=3).member("a").member("b").member("c", False).build()
+    >>> remove_dead_member(c, c.members["ex-c"])
+    >>> c.members.names()
+    ['ex-a', 'ex-b']
+    """
     c._note(trace.REMOVE_DEAD, f"dead member {to_remove.name}")
     c._event("Replace Dead Member", f"The dead member {to_remove.name} is being replaced")
     remove_member(c, to_remove)
@@ -146,7 +193,14 @@ def remove_dead_member(c: ClusterState, to_remove: Member) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removeMember")
 def remove_member(c: ClusterState, to_remove: Member) -> None:
-    """Mirrors ``(*cluster.Cluster).removeMember``."""
+    """Mirrors ``(*cluster.Cluster).removeMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=2).member("a").member("b").build()
+    >>> remove_member(c, c.members["ex-b"])
+    >>> c.members.names(), sorted(name for _, name in c.config.kube_cli.pods)
+    (['ex-a'], ['ex-a'])
+    """
     try:
         # ErrMemberNotFound: already gone from etcd, so finish the bookkeeping.
         with contextlib.suppress(ErrMemberNotFound):
@@ -168,7 +222,12 @@ def remove_member(c: ClusterState, to_remove: Member) -> None:
 
 @mirrors(f"(*{_PKG}.Cluster).removePVC")
 def remove_pvc(c: ClusterState, pvc_name: str) -> None:
-    """Mirrors ``(*cluster.Cluster).removePVC``."""
+    """Mirrors ``(*cluster.Cluster).removePVC``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> c = ClusterBuilder("ex", size=1).member("a").build()
+    >>> remove_pvc(c, "ex-a")  # the fake world keeps no PVCs; a missing one is not an error
+    """
     delete = getattr(c.config.kube_cli, "delete_pvc", None)
     if delete is None:
         return
@@ -179,14 +238,28 @@ def remove_pvc(c: ClusterState, pvc_name: str) -> None:
 @mirrors(f"{_PKG}.needUpgrade")
 def need_upgrade(pods: list[Pod], cs: ClusterSpec) -> bool:
     # Only a full-size cluster is upgraded: never take a member down while another is missing.
-    """Mirrors ``cluster.needUpgrade``."""
+    """Mirrors ``cluster.needUpgrade``.
+
+    >>> from reference_impl.operator.api.cluster import ClusterSpec
+    >>> pods = [{"metadata": {"name": "ex-a", "annotations": {"etcd.version": "3.1.0"}}}]
+    >>> need_upgrade(pods, ClusterSpec(size=1, version="3.2.13"))
+    True
+    >>> need_upgrade(pods, ClusterSpec(size=2, version="3.2.13"))  # not whole: never
+    False
+    """
     return len(pods) == cs.size and pick_one_old_member(pods, cs.version) is not None
 
 
 @mirrors(f"{_PKG}.pickOneOldMember")
 def pick_one_old_member(pods: list[Pod], new_version: str) -> Member | None:
     # Pod order is the API server's list order (by name), so this is deterministic upstream.
-    """Mirrors ``cluster.pickOneOldMember``."""
+    """Mirrors ``cluster.pickOneOldMember``.
+
+    >>> pods = [{"metadata": {"name": n, "annotations": {"etcd.version": v}}}
+    ...         for n, v in [("ex-a", "3.2.13"), ("ex-b", "3.1.0")]]
+    >>> pick_one_old_member(pods, "3.2.13").name
+    'ex-b'
+    """
     for pod in pods:
         if get_etcd_version(pod) == new_version:
             continue

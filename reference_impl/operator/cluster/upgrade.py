@@ -19,7 +19,16 @@ _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
 
 @mirrors(f"(*{_PKG}.Cluster).upgradeOneMember")
 def upgrade_one_member(c: ClusterState, member_name: str) -> None:
-    """Mirrors ``(*cluster.Cluster).upgradeOneMember``."""
+    """Mirrors ``(*cluster.Cluster).upgradeOneMember``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=1, version="3.2.13").member("a", version="3.1.0")
+    >>> c = b.build()
+    >>> upgrade_one_member(c, "ex-a")
+    >>> from reference_impl.operator.k8sutil.k8sutil import get_etcd_version
+    >>> get_etcd_version(c.config.kube_cli.get_pod("default", "ex-a"))
+    '3.2.13'
+    """
     c.status.set_upgrading_condition(c.cluster.spec.version)
     ns = c.cluster.namespace
     try:
