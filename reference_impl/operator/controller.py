@@ -28,17 +28,35 @@ DELETED = "DELETED"
 
 
 class ControllerError(Exception):
+    """Mirrors nothing: the ``error`` handleClusterEvent returns, as an exception.
+
+    >>> str(ControllerError("ignore failed cluster (ex). Please delete its CR"))
+    'ignore failed cluster (ex). Please delete its CR'
+    """
+
     pass
 
 
 @dataclass
 class Event:
+    """Mirrors ``controller.Event``: an informer notification (type and object).
+
+    >>> Event(ADDED, EtcdCluster()).type
+    'ADDED'
+    """
+
     type: str
     object: EtcdCluster
 
 
 @dataclass
 class Config:
+    """Mirrors ``controller.Config``.
+
+    >>> Config(namespace="default").cluster_wide
+    False
+    """
+
     namespace: str = ""
     cluster_wide: bool = False
     service_account: str = ""
@@ -49,7 +67,18 @@ class Config:
 
 @mirrors(f"{_PKG}.Controller")
 class Controller:
-    """Mirrors ``controller.Controller``."""
+    """Mirrors ``controller.Controller``.
+
+    >>> from reference_impl.operator.fake import FakeWorld
+    >>> w = FakeWorld()
+    >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+    >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+    ...                             "spec": {"size": 1}})
+    >>> ctl.handle_cluster_event(Event(ADDED, cr))  # False: the event was ours and handled
+    False
+    >>> sorted(ctl.clusters)
+    ['default/ex']
+    """
 
     def __init__(self, cfg: Config) -> None:
         self.config = cfg
@@ -160,7 +189,10 @@ class Controller:
         return not self.config.cluster_wide
 
     def watch(self, typ: str, obj: EtcdCluster) -> None:
-        """A watch callback for FakeKube/LocalKube: the informer's event handler funcs."""
+        """Mirrors nothing: the informer's ResourceEventHandlerFuncs wiring.
+
+        A watch callback for FakeKube/LocalKube: the informer's event handler funcs.
+        """
         if (
             self.config.namespace
             and not self.config.cluster_wide
@@ -175,7 +207,10 @@ class Controller:
             self.on_update_etcd_clus(None, obj)
 
     def stop(self) -> None:
-        """The operator process exits: every cluster goroutine ends with it."""
+        """Mirrors nothing: the operator process exiting.
+
+        The operator process exits: every cluster goroutine ends with it.
+        """
         for c in self.clusters.values():
             if c is not None:
                 c.delete()
@@ -184,11 +219,19 @@ class Controller:
 
 @mirrors(f"{_PKG}.New")
 def new(cfg: Config) -> Controller:
-    """Mirrors ``controller.New``."""
+    """Mirrors ``controller.New``.
+
+    >>> new(Config(namespace="default")).clusters
+    {}
+    """
     return Controller(cfg)
 
 
 @mirrors(f"{_PKG}.getNamespacedName")
 def get_namespaced_name(c: EtcdCluster) -> str:
-    """Mirrors ``controller.getNamespacedName``."""
+    """Mirrors ``controller.getNamespacedName``.
+
+    >>> get_namespaced_name(EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "ns1"}}))
+    'ns1/ex'
+    """
     return f"{c.namespace}/{c.name}"

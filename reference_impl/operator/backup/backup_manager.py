@@ -18,7 +18,22 @@ SnapshotClientFactory = Callable[[list[str], TLSConfig | None], Any]
 
 @mirrors(f"{_PKG}.BackupManager")
 class BackupManager:
-    """Mirrors ``backup.BackupManager``."""
+    """Mirrors ``backup.BackupManager``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
+    >>> c = b.build()
+    >>> b.world.put("default", "ex", "k", "v")
+    >>> import tempfile
+    >>> from reference_impl.operator.backup.writer import LocalDirWriter
+    >>> d = tempfile.TemporaryDirectory()
+    >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
+    ...                    b.world.new_etcd_client, b.world.clock.now)
+    >>> rev, version, _ = bm.save_snap("ex.backup", is_periodic=False)
+    >>> rev, version, LocalDirWriter(d.name).list("ex")
+    (2, '3.2.13', ['ex.backup'])
+    >>> d.cleanup()
+    """
 
     def __init__(
         self,
@@ -84,6 +99,14 @@ def get_client_with_max_rev(
 
     Ask every endpoint for its revision and keep the client of the highest: a lagging
     member would produce a snapshot missing the latest writes.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
+    >>> c = b.build()
+    >>> b.world.put("default", "ex", "k", "v")
+    >>> cli, rev = get_client_with_max_rev(c.members.client_urls(), None, b.world.new_etcd_client)
+    >>> rev, cli.get("k")
+    (2, 'v')
     """
     best: Any = None
     max_rev = 0

@@ -24,6 +24,12 @@ AWS_SECRET_CONFIG_FILE_NAME = "config"
 
 @dataclass
 class SessionOptions:
+    """Mirrors nothing in the operator: aws-sdk-go's ``session.Options`` (vendored).
+
+    >>> SessionOptions(endpoint="http://minio:9000", s3_force_path_style=True).shared_config_enable
+    True
+    """
+
     endpoint: str = ""  # empty: AWS itself
     s3_force_path_style: bool = False
     shared_config_enable: bool = True
@@ -39,7 +45,18 @@ def setup_aws_config(
     config_dir: str | os.PathLike[str],
     force_path_style: bool,
 ) -> SessionOptions:
-    """Mirrors ``s3factory.setupAWSConfig``."""
+    """Mirrors ``s3factory.setupAWSConfig``.
+
+    >>> import tempfile
+    >>> class Kube:
+    ...     def get_secret(self, ns, name):
+    ...         return {"credentials": b"[default]"}
+    >>> d = tempfile.TemporaryDirectory()
+    >>> opts = setup_aws_config(Kube(), "default", "aws", "", d.name, False)
+    >>> [p.rsplit("/", 1)[1] for p in opts.shared_config_files]
+    ['credentials']
+    >>> d.cleanup()
+    """
     options = SessionOptions(endpoint=endpoint, s3_force_path_style=force_path_style)
     try:
         se: dict[str, bytes] = kubecli.get_secret(ns, secret)

@@ -29,13 +29,36 @@ PERIODIC_FINALIZER = "backup-operator-periodic"
 
 @dataclass
 class BackupRunner:
+    """Mirrors ``backup-operator.BackupRunner``: a periodic backup's spec and its cancel.
+
+    >>> from reference_impl.operator.runtime import Channel
+    >>> BackupRunner(bt.BackupSpec(storage_type="Local"), Channel()).spec.storage_type
+    'Local'
+    """
+
     spec: bt.BackupSpec
     cancel: Channel
 
 
 @mirrors(f"{_PKG}.Backup")
 class Backup:
-    """Mirrors ``backup-operator.Backup``."""
+    """Mirrors ``backup-operator.Backup``.
+
+    >>> from reference_impl.operator.builder import ClusterBuilder
+    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
+    >>> c = b.build()
+    >>> b.world.put("default", "ex", "k", "v")
+    >>> import tempfile
+    >>> d = tempfile.TemporaryDirectory()
+    >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+    ...             b.world.runtime, local_root=d.name)
+    >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+    ...                      local=bt.StorageSource(path="ex.backup"))
+    >>> st = op.handle_backup(spec, is_periodic=False)
+    >>> st.succeeded, st.etcd_revision
+    (True, 2)
+    >>> d.cleanup()
+    """
 
     def __init__(
         self,
@@ -217,7 +240,13 @@ class Backup:
 
 @mirrors(f"{_PKG}.validate")
 def validate(spec: bt.BackupSpec) -> None:
-    """Mirrors ``backup-operator.validate``."""
+    """Mirrors ``backup-operator.validate``.
+
+    >>> validate(bt.BackupSpec())
+    Traceback (most recent call last):
+    ...
+    ValueError: spec.etcdEndpoints should not be empty
+    """
     if not spec.etcd_endpoints:
         raise ValueError("spec.etcdEndpoints should not be empty")
     if spec.backup_policy is not None:
@@ -229,19 +258,34 @@ def validate(spec: bt.BackupSpec) -> None:
 
 @mirrors(f"{_PKG}.isPeriodicBackup")
 def is_periodic_backup(spec: bt.BackupSpec) -> bool:
-    """Mirrors ``backup-operator.isPeriodicBackup``."""
+    """Mirrors ``backup-operator.isPeriodicBackup``.
+
+    >>> every_minute = bt.BackupPolicy(backup_interval_in_second=60)
+    >>> is_periodic_backup(bt.BackupSpec(backup_policy=every_minute))
+    True
+    >>> is_periodic_backup(bt.BackupSpec())
+    False
+    """
     return spec.backup_policy is not None and spec.backup_policy.backup_interval_in_second != 0
 
 
 @mirrors(f"{_PKG}.containsString")
 def contains_string(items: list[str], s: str) -> bool:
-    """Mirrors ``backup-operator.containsString``."""
+    """Mirrors ``backup-operator.containsString``.
+
+    >>> contains_string(["backup-operator-periodic"], "backup-operator-periodic")
+    True
+    """
     return s in items
 
 
 @mirrors(f"{_PKG}.generateTLSConfig")
 def generate_tls_config(kubecli: Any, client_tls_secret: str, namespace: str) -> TLSConfig | None:
-    """Mirrors ``backup-operator.generateTLSConfig``."""
+    """Mirrors ``backup-operator.generateTLSConfig``.
+
+    >>> generate_tls_config(None, "", "default") is None  # no secret named: plain HTTP
+    True
+    """
     if not client_tls_secret:
         return None
     try:

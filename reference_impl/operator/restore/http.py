@@ -27,7 +27,21 @@ BACKUP_HTTP_PATH = API_V1 + "/backup/"
 
 @mirrors(f"(*{_PKG}.Restore).serveBackup")
 def serve_backup(r: Restore, url_path: str) -> bytes:
-    """Mirrors ``(*restore-operator.Restore).serveBackup``."""
+    """Mirrors ``(*restore-operator.Restore).serveBackup``.
+
+    >>> import random, tempfile, pathlib
+    >>> from reference_impl.operator.api.meta import ObjectMeta
+    >>> from reference_impl.operator.api.restore_types import EtcdRestore, RestoreSpec
+    >>> from reference_impl.operator.restore.sync import Restore
+    >>> d = tempfile.TemporaryDirectory()
+    >>> _ = (pathlib.Path(d.name) / "ex.backup").write_bytes(b"snapshot")
+    >>> r = Restore("default", "h", None, None, random.Random(0), local_root=d.name)
+    >>> r.restores["ex"] = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(
+    ...     backup_storage_type="Local", local=bt.StorageSource(path="ex.backup")))
+    >>> serve_backup(r, BACKUP_HTTP_PATH + "ex")
+    b'snapshot'
+    >>> d.cleanup()
+    """
     restore_name = url_path[len(BACKUP_HTTP_PATH) :]
     if not restore_name:
         raise ValueError("restore name is not specified")

@@ -32,7 +32,15 @@ log = logging.getLogger(__name__)
 
 @mirrors(f"{_PKG}.Restore")
 class Restore:
-    """Mirrors ``restore-operator.Restore``."""
+    """Mirrors ``restore-operator.Restore``.
+
+    >>> import random
+    >>> from reference_impl.operator.fake import FakeWorld
+    >>> w = FakeWorld()
+    >>> r = Restore("default", "restore-op:19999", w.kube, w.kube, random.Random(0))
+    >>> r.url_prefix()
+    'http://restore-op:19999/v1/backup/'
+    """
 
     def __init__(
         self,
@@ -55,6 +63,7 @@ class Restore:
     def url_prefix(self) -> str:
         # The prefix restore.http serves (backupHTTPPath); spelled out here so that this
         # module does not import the HTTP half (which imports this one for ``Restore``).
+        """Mirrors nothing: the prefix ``restore.http`` serves, for the worlds' URL routing."""
         return f"http://{self.my_svc_addr}{API_V1}/backup/"
 
     @mirrors(f"(*{_PKG}.Restore).processItem")
