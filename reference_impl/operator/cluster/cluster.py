@@ -105,7 +105,10 @@ class Cluster(ClusterState):
     # -- lifecycle ------------------------------------------------------------------------
 
     def main(self) -> Generator[Select, Any, None]:
-        """The goroutine New() starts: setup, then run (or report Failed)."""
+        """Mirrors the goroutine literal ``New`` starts (go/ssa ``cluster.New$1``): setup, then run.
+
+        The goroutine New() starts: setup, then run (or report Failed).
+        """
         try:
             self.setup()
         except Exception as err:
@@ -123,7 +126,14 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).setup")
     def setup(self) -> None:
-        """Mirrors ``(*cluster.Cluster).setup``."""
+        """Mirrors ``(*cluster.Cluster).setup``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=3, phase="").build()  # a new resource: no phase yet
+        >>> c.setup()  # creates the seed member
+        >>> c.members.size(), c.status.phase, c.status.size
+        (1, 'Creating', 1)
+        """
         phase = self.status.phase
         if phase == PHASE_NONE:
             should_create = True
@@ -149,7 +159,14 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).create")
     def create(self) -> None:
-        """Mirrors ``(*cluster.Cluster).create``."""
+        """Mirrors ``(*cluster.Cluster).create``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=3, phase="").build()
+        >>> c.create()
+        >>> c.status.phase, c.status.condition_types()
+        ('Creating', ['Scaling'])
+        """
         self.status.set_phase(PHASE_CREATING)
         try:
             self.update_cr_status()
@@ -161,14 +178,30 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).prepareSeedMember")
     def prepare_seed_member(self) -> None:
-        """Mirrors ``(*cluster.Cluster).prepareSeedMember``."""
+        """Mirrors ``(*cluster.Cluster).prepareSeedMember``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=3, phase="").build()
+        >>> c.prepare_seed_member()
+        >>> c.members.size(), c.status.size
+        (1, 1)
+        """
         self.status.set_scaling_up_condition(0, self.cluster.spec.size)
         self.bootstrap()
         self.status.size = 1
 
     @mirrors(f"(*{_PKG}.Cluster).run")
     def run(self) -> Generator[Select, Any, None]:
-        """Mirrors ``(*cluster.Cluster).run``."""
+        """Mirrors ``(*cluster.Cluster).run``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b")
+        >>> c = b.build()
+        >>> b.world.runtime.go(c.run())
+        >>> b.world.runtime.run_until(20.0)  # two 8 s ticks on the simulated clock
+        >>> [r.branch for r in b.world.trace.cycles]
+        ['add-member', 'no-op']
+        """
         try:
             self.setup_services()
         except KubeError as err:
@@ -310,7 +343,16 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).handleUpdateEvent")
     def handle_update_event(self, event: ClusterEvent) -> None:
-        """Mirrors ``(*cluster.Cluster).handleUpdateEvent``."""
+        """Mirrors ``(*cluster.Cluster).handleUpdateEvent``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=3).build()
+        >>> new_cr = c.cluster.deepcopy()
+        >>> new_cr.spec.size = 5
+        >>> c.handle_update_event(ClusterEvent(EVENT_MODIFY_CLUSTER, new_cr))
+        >>> c.cluster.spec.size
+        5
+        """
         old_spec = self.cluster.spec.deepcopy()
         self.cluster = event.cluster
         if is_spec_equal(event.cluster.spec, old_spec):
@@ -326,7 +368,15 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).startSeedMember")
     def start_seed_member(self) -> None:
-        """Mirrors ``(*cluster.Cluster).startSeedMember``."""
+        """Mirrors ``(*cluster.Cluster).startSeedMember``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1, phase="")
+        >>> c = b.build()
+        >>> c.start_seed_member()
+        >>> [name for _, name in b.world.kube.pods] == c.members.names()
+        True
+        """
         m = Member(
             name=new_member(self).name,
             namespace=self.cluster.namespace,
@@ -344,7 +394,14 @@ class Cluster(ClusterState):
 
     @mirrors(f"(*{_PKG}.Cluster).bootstrap")
     def bootstrap(self) -> None:
-        """Mirrors ``(*cluster.Cluster).bootstrap``."""
+        """Mirrors ``(*cluster.Cluster).bootstrap``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1, phase="").build()
+        >>> c.bootstrap()
+        >>> c.members.size()
+        1
+        """
         self.start_seed_member()
 
 

@@ -164,34 +164,73 @@ class ClusterState:
     # -- cluster.go methods over the state and the Kubernetes API ----------------------
     @mirrors(f"(*{_PKG}.Cluster).Delete")
     def delete(self) -> None:
-        """Mirrors ``(*cluster.Cluster).Delete``."""
+        """Mirrors ``(*cluster.Cluster).Delete``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1).build()
+        >>> c.delete()
+        >>> c.stop_ch.closed
+        True
+        """
         self.stop_ch.closed = True
 
     @mirrors(f"(*{_PKG}.Cluster).send")
     def send(self, ev: ClusterEvent) -> None:
-        """Mirrors ``(*cluster.Cluster).send``."""
+        """Mirrors ``(*cluster.Cluster).send``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1).build()
+        >>> c.send(ClusterEvent(EVENT_MODIFY_CLUSTER, c.cluster))
+        >>> len(c.event_ch.items)
+        1
+        """
         if self.stop_ch.closed:
             return
         self.event_ch.items.append(ev)
 
     @mirrors(f"(*{_PKG}.Cluster).isSecurePeer")
     def is_secure_peer(self) -> bool:
-        """Mirrors ``(*cluster.Cluster).isSecurePeer``."""
+        """Mirrors ``(*cluster.Cluster).isSecurePeer``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> ClusterBuilder("ex").build().is_secure_peer()
+        False
+        """
         return is_secure_peer(self.cluster.spec.tls)
 
     @mirrors(f"(*{_PKG}.Cluster).isSecureClient")
     def is_secure_client(self) -> bool:
-        """Mirrors ``(*cluster.Cluster).isSecureClient``."""
+        """Mirrors ``(*cluster.Cluster).isSecureClient``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> ClusterBuilder("ex").build().is_secure_client()
+        False
+        """
         return is_secure_client(self.cluster.spec.tls)
 
     @mirrors(f"(*{_PKG}.Cluster).Update")
     def update(self, cl: EtcdCluster) -> None:
-        """Mirrors ``(*cluster.Cluster).Update``."""
+        """Mirrors ``(*cluster.Cluster).Update``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1).build()
+        >>> c.update(c.cluster)  # queued for the loop, like Go's channel send
+        >>> c.event_ch.items[0].typ
+        'Modify'
+        """
         self.send(ClusterEvent(EVENT_MODIFY_CLUSTER, cl))
 
     @mirrors(f"(*{_PKG}.Cluster).setupServices")
     def setup_services(self) -> None:
-        """Mirrors ``(*cluster.Cluster).setupServices``."""
+        """Mirrors ``(*cluster.Cluster).setupServices``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1)
+        >>> c = b.build()  # build() already called it; a second call finds both services
+        >>> c.setup_services()
+        >>> sorted(name for _, name in b.world.kube.services)
+        ['ex', 'ex-client']
+        """
         owner = self.cluster.as_owner()
         for svc in (
             new_client_service(self.cluster.name, owner),
@@ -202,13 +241,27 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).isPodPVEnabled")
     def is_pod_pv_enabled(self) -> bool:
-        """Mirrors ``(*cluster.Cluster).isPodPVEnabled``."""
+        """Mirrors ``(*cluster.Cluster).isPodPVEnabled``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> ClusterBuilder("ex").build().is_pod_pv_enabled()
+        False
+        """
         pod = self.cluster.spec.pod
         return pod is not None and pod.persistent_volume_claim_spec is not None
 
     @mirrors(f"(*{_PKG}.Cluster).createPod")
     def create_pod(self, members: MemberSet, m: Member, state: str) -> None:
-        """Mirrors ``(*cluster.Cluster).createPod``."""
+        """Mirrors ``(*cluster.Cluster).createPod``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1)
+        >>> c = b.build()
+        >>> m = Member("ex-z", "default")
+        >>> c.create_pod(MemberSet(), m, "new")
+        >>> b.world.kube.pods[("default", "ex-z")]["status"]["phase"]
+        'Pending'
+        """
         pod = new_etcd_pod(
             m,
             members.peer_url_pairs(),
@@ -223,7 +276,16 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).removePod")
     def remove_pod(self, name: str) -> None:
-        """Mirrors ``(*cluster.Cluster).removePod``."""
+        """Mirrors ``(*cluster.Cluster).removePod``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> c.remove_pod("ex-a")
+        >>> c.remove_pod("ex-a")  # NotFound is not an error
+        >>> b.world.kube.pods
+        {}
+        """
         with contextlib.suppress(NotFound):
             self.config.kube_cli.delete_pod(
                 self.cluster.namespace, name, POD_TERMINATION_GRACE_PERIOD
@@ -231,7 +293,14 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).pollPods")
     def poll_pods(self) -> tuple[list[Pod], list[Pod]]:
-        """Mirrors ``(*cluster.Cluster).pollPods``."""
+        """Mirrors ``(*cluster.Cluster).pollPods``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=2).member("a").member("b", pod="pending").build()
+        >>> running, pending = c.poll_pods()
+        >>> [p["metadata"]["name"] for p in running], [p["metadata"]["name"] for p in pending]
+        (['ex-a'], ['ex-b'])
+        """
         pods = self.config.kube_cli.list_pods(
             self.cluster.namespace, cluster_list_opt(self.cluster.name)
         )
@@ -259,7 +328,14 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).updateMemberStatus")
     def update_member_status(self, running: list[Pod]) -> None:
-        """Mirrors ``(*cluster.Cluster).updateMemberStatus``."""
+        """Mirrors ``(*cluster.Cluster).updateMemberStatus``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> c = ClusterBuilder("ex", size=1).member("a").build()
+        >>> c.update_member_status(c.poll_pods()[0])
+        >>> c.status.members.ready
+        ['ex-a']
+        """
         ready: list[str] = []
         unready: list[str] = []
         for pod in running:
@@ -269,7 +345,16 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).updateCRStatus")
     def update_cr_status(self) -> None:
-        """Mirrors ``(*cluster.Cluster).updateCRStatus``."""
+        """Mirrors ``(*cluster.Cluster).updateCRStatus``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1)
+        >>> c = b.build()
+        >>> c.status.set_reason("demo")
+        >>> c.update_cr_status()
+        >>> b.world.kube.get_cluster("default", "ex").status.reason
+        'demo'
+        """
         if self.cluster.status.comparable() == self.status.comparable():
             return
         new_cluster = self.cluster.deepcopy()
@@ -285,7 +370,15 @@ class ClusterState:
     def report_failed_status(self) -> None:
         # Upstream retries every 5 s forever; the worlds here never fail a status update
         # for long, so a bounded retry suffices and cannot hang a test.
-        """Mirrors ``(*cluster.Cluster).reportFailedStatus``."""
+        """Mirrors ``(*cluster.Cluster).reportFailedStatus``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=1)
+        >>> c = b.build()
+        >>> c.report_failed_status()
+        >>> b.world.kube.get_cluster("default", "ex").status.phase
+        'Failed'
+        """
         for _ in range(100):
             self.status.set_phase(PHASE_FAILED)
             try:
@@ -305,5 +398,10 @@ class ClusterState:
 
     @mirrors(f"(*{_PKG}.Cluster).name")
     def name(self) -> str:
-        """Mirrors ``(*cluster.Cluster).name``."""
+        """Mirrors ``(*cluster.Cluster).name``.
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> ClusterBuilder("ex").build().name()
+        'ex'
+        """
         return self.cluster.name

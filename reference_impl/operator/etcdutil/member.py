@@ -39,12 +39,20 @@ class Member:
     @mirrors(f"(*{_PKG}.Member).Addr")
     def addr(self) -> str:
         # The pod's DNS name under the headless peer service named after the cluster.
-        """Mirrors ``(*etcdutil.Member).Addr``."""
+        """Mirrors ``(*etcdutil.Member).Addr``.
+
+        >>> Member("ex-a", "ns1").addr()
+        'ex-a.ex.ns1.svc'
+        """
         return f"{self.name}.{cluster_name_from_member_name(self.name)}.{self.namespace}.svc"
 
     @mirrors(f"(*{_PKG}.Member).ClientURL")
     def client_url(self) -> str:
-        """Mirrors ``(*etcdutil.Member).ClientURL``."""
+        """Mirrors ``(*etcdutil.Member).ClientURL``.
+
+        >>> Member("ex-a", "ns1", secure_client=True).client_url()
+        'https://ex-a.ex.ns1.svc:2379'
+        """
         return f"{self._client_scheme()}://{self.addr()}:2379"
 
     @mirrors(f"(*{_PKG}.Member).clientScheme")
@@ -57,17 +65,29 @@ class Member:
 
     @mirrors(f"(*{_PKG}.Member).ListenClientURL")
     def listen_client_url(self) -> str:
-        """Mirrors ``(*etcdutil.Member).ListenClientURL``."""
+        """Mirrors ``(*etcdutil.Member).ListenClientURL``.
+
+        >>> Member("ex-a").listen_client_url()
+        'http://0.0.0.0:2379'
+        """
         return f"{self._client_scheme()}://0.0.0.0:2379"
 
     @mirrors(f"(*{_PKG}.Member).ListenPeerURL")
     def listen_peer_url(self) -> str:
-        """Mirrors ``(*etcdutil.Member).ListenPeerURL``."""
+        """Mirrors ``(*etcdutil.Member).ListenPeerURL``.
+
+        >>> Member("ex-a", secure_peer=True).listen_peer_url()
+        'https://0.0.0.0:2380'
+        """
         return f"{self._peer_scheme()}://0.0.0.0:2380"
 
     @mirrors(f"(*{_PKG}.Member).PeerURL")
     def peer_url(self) -> str:
-        """Mirrors ``(*etcdutil.Member).PeerURL``."""
+        """Mirrors ``(*etcdutil.Member).PeerURL``.
+
+        >>> Member("ex-a", "ns1").peer_url()
+        'http://ex-a.ex.ns1.svc:2380'
+        """
         return f"{self._peer_scheme()}://{self.addr()}:2380"
 
 
@@ -102,11 +122,22 @@ class MemberSet:
         return len(self._m)
 
     def names(self) -> list[str]:
-        """Mirrors nothing: the sorted member names, for tests and the trace."""
+        """Mirrors nothing: the sorted member names, for tests and the trace.
+
+        >>> new_member_set(Member("ex-b"), Member("ex-a")).names()
+        ['ex-a', 'ex-b']
+        """
         return sorted(self._m)
 
     def copy(self) -> MemberSet:
-        """Mirrors nothing: Go copies a MemberSet by ranging over the map."""
+        """Mirrors nothing: Go copies a MemberSet by ranging over the map.
+
+        >>> s = new_member_set(Member("ex-a"))
+        >>> t = s.copy()
+        >>> t.remove("ex-a")
+        >>> s.size(), t.size()
+        (1, 0)
+        """
         out = MemberSet()
         out._m = dict(self._m)
         return out
@@ -116,6 +147,10 @@ class MemberSet:
         """Mirrors ``(etcdutil.MemberSet).Diff``.
 
         The members of ``self`` whose names are not in ``other``.
+
+        >>> a = new_member_set(Member("ex-a"), Member("ex-b"))
+        >>> a.diff(new_member_set(Member("ex-b"), Member("ex-c"))).names()
+        ['ex-a']
         """
         out = MemberSet()
         out._m = {n: m for n, m in self._m.items() if n not in other._m}
@@ -124,14 +159,22 @@ class MemberSet:
     @mirrors(f"({_PKG}.MemberSet).IsEqual")
     def is_equal(self, other: MemberSet) -> bool:
         # Equality is by name only: IDs and TLS flags are ignored.
-        """Mirrors ``(etcdutil.MemberSet).IsEqual``."""
+        """Mirrors ``(etcdutil.MemberSet).IsEqual``.
+
+        >>> new_member_set(Member("ex-a", id=1)).is_equal(new_member_set(Member("ex-a", id=2)))
+        True
+        """
         if self.size() != other.size():
             return False
         return all(n in other._m for n in self._m)
 
     @mirrors(f"({_PKG}.MemberSet).Size")
     def size(self) -> int:
-        """Mirrors ``(etcdutil.MemberSet).Size``."""
+        """Mirrors ``(etcdutil.MemberSet).Size``.
+
+        >>> new_member_set(Member("ex-a"), Member("ex-b")).size()
+        2
+        """
         return len(self._m)
 
     @mirrors(f"({_PKG}.MemberSet).String")
@@ -146,6 +189,9 @@ class MemberSet:
         """Mirrors ``(etcdutil.MemberSet).PickOne``.
 
         An arbitrary member upstream; here the one with the smallest name.
+
+        >>> new_member_set(Member("ex-b"), Member("ex-a")).pick_one().name
+        'ex-a'
         """
         if not self._m:
             # Go panics with "empty"; a panic is a programming error, not a returned error.
@@ -154,22 +200,43 @@ class MemberSet:
 
     @mirrors(f"({_PKG}.MemberSet).PeerURLPairs")
     def peer_url_pairs(self) -> list[str]:
-        """Mirrors ``(etcdutil.MemberSet).PeerURLPairs``."""
+        """Mirrors ``(etcdutil.MemberSet).PeerURLPairs``.
+
+        >>> new_member_set(Member("ex-a", "ns1")).peer_url_pairs()
+        ['ex-a=http://ex-a.ex.ns1.svc:2380']
+        """
         return [f"{m.name}={m.peer_url()}" for m in self]
 
     @mirrors(f"({_PKG}.MemberSet).Add")
     def add(self, m: Member) -> None:
-        """Mirrors ``(etcdutil.MemberSet).Add``."""
+        """Mirrors ``(etcdutil.MemberSet).Add``.
+
+        >>> s = MemberSet()
+        >>> s.add(Member("ex-a"))
+        >>> s.names()
+        ['ex-a']
+        """
         self._m[m.name] = m
 
     @mirrors(f"({_PKG}.MemberSet).Remove")
     def remove(self, name: str) -> None:
-        """Mirrors ``(etcdutil.MemberSet).Remove``."""
+        """Mirrors ``(etcdutil.MemberSet).Remove``.
+
+        >>> s = new_member_set(Member("ex-a"))
+        >>> s.remove("ex-a")
+        >>> s.remove("ex-a")  # like Go's delete on a map: no error
+        >>> s.size()
+        0
+        """
         self._m.pop(name, None)
 
     @mirrors(f"({_PKG}.MemberSet).ClientURLs")
     def client_urls(self) -> list[str]:
-        """Mirrors ``(etcdutil.MemberSet).ClientURLs``."""
+        """Mirrors ``(etcdutil.MemberSet).ClientURLs``.
+
+        >>> new_member_set(Member("ex-a", "ns1")).client_urls()
+        ['http://ex-a.ex.ns1.svc:2379']
+        """
         return [m.client_url() for m in self]
 
 
