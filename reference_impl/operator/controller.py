@@ -89,6 +89,19 @@ class Controller:
         """Mirrors ``(*controller.Controller).handleClusterEvent``.
 
         Return True when the resource is not ours; raise ControllerError on a bad event.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.handle_cluster_event(Event(ADDED, cr))
+        False
+        >>> try:
+        ...     ctl.handle_cluster_event(Event(ADDED, cr))
+        ... except ControllerError as err:
+        ...     print(err)
+        unsafe state. cluster (ex) was created before but we received event (ADDED)
         """
         clus = event.object
         if not self.managed(clus):
@@ -145,7 +158,16 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).makeClusterConfig")
     def make_cluster_config(self) -> cluster_pkg.Config:
-        """Mirrors ``(*controller.Controller).makeClusterConfig``."""
+        """Mirrors ``(*controller.Controller).makeClusterConfig``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.make_cluster_config().runtime is w.runtime
+        True
+        """
         cfg = self.config.cluster_config()
         cfg.service_account = self.config.service_account
         return cfg
@@ -154,17 +176,49 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).onAddEtcdClus")
     def on_add_etcd_clus(self, obj: EtcdCluster) -> None:
-        """Mirrors ``(*controller.Controller).onAddEtcdClus``."""
+        """Mirrors ``(*controller.Controller).onAddEtcdClus``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.on_add_etcd_clus(cr)
+        >>> sorted(ctl.clusters)
+        ['default/ex']
+        """
         self.sync_etcd_clus(obj)
 
     @mirrors(f"(*{_PKG}.Controller).onUpdateEtcdClus")
     def on_update_etcd_clus(self, old: EtcdCluster | None, new: EtcdCluster) -> None:
-        """Mirrors ``(*controller.Controller).onUpdateEtcdClus``."""
+        """Mirrors ``(*controller.Controller).onUpdateEtcdClus``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.on_add_etcd_clus(cr)
+        >>> ctl.on_update_etcd_clus(None, cr)  # known: a Modify event for its loop
+        >>> len(ctl.clusters["default/ex"].event_ch.items)
+        1
+        """
         self.sync_etcd_clus(new)
 
     @mirrors(f"(*{_PKG}.Controller).onDeleteEtcdClus")
     def on_delete_etcd_clus(self, obj: EtcdCluster) -> None:
-        """Mirrors ``(*controller.Controller).onDeleteEtcdClus``."""
+        """Mirrors ``(*controller.Controller).onDeleteEtcdClus``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.on_add_etcd_clus(cr)
+        >>> ctl.on_delete_etcd_clus(cr)
+        >>> ctl.clusters
+        {}
+        """
         try:
             self.handle_cluster_event(Event(DELETED, obj))
         except ControllerError as err:
@@ -173,7 +227,17 @@ class Controller:
     @mirrors(f"(*{_PKG}.Controller).syncEtcdClus")
     def sync_etcd_clus(self, clus: EtcdCluster) -> None:
         # Add and update notifications are both "sync": whether the cluster is known decides.
-        """Mirrors ``(*controller.Controller).syncEtcdClus``."""
+        """Mirrors ``(*controller.Controller).syncEtcdClus``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.sync_etcd_clus(cr)  # unknown: an Add
+        >>> sorted(ctl.clusters)
+        ['default/ex']
+        """
         typ = MODIFIED if get_namespaced_name(clus) in self.clusters else ADDED
         try:
             self.handle_cluster_event(Event(typ, clus))
@@ -182,7 +246,19 @@ class Controller:
 
     @mirrors(f"(*{_PKG}.Controller).managed")
     def managed(self, clus: EtcdCluster) -> bool:
-        """Mirrors ``(*controller.Controller).managed``."""
+        """Mirrors ``(*controller.Controller).managed``.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.managed(cr)
+        True
+        >>> cr.metadata.annotations["etcd.database.coreos.com/scope"] = "clusterwide"
+        >>> ctl.managed(cr)  # a namespaced operator leaves cluster-wide resources alone
+        False
+        """
         v = clus.metadata.annotations.get(ANNOTATION_SCOPE)
         if v is not None:
             return self.config.cluster_wide and v == ANNOTATION_CLUSTER_WIDE

@@ -72,7 +72,14 @@ class ClusterSpec:
     tls: TLSPolicy | None = None
 
     def deepcopy(self) -> ClusterSpec:
-        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does.
+
+        >>> a = ClusterSpec(size=3, pod=PodPolicy(labels={"x": "1"}))
+        >>> b = a.deepcopy()
+        >>> b.pod.labels["x"] = "2"
+        >>> a.pod.labels["x"]
+        '1'
+        """
         return ClusterSpec(
             self.size,
             self.repository,
@@ -84,7 +91,13 @@ class ClusterSpec:
 
     @mirrors(f"(*{_PKG}.ClusterSpec).Validate")
     def validate(self) -> None:
-        """Mirrors ``(*v1beta2.ClusterSpec).Validate``."""
+        """Mirrors ``(*v1beta2.ClusterSpec).Validate``.
+
+        >>> ClusterSpec(size=3, pod=PodPolicy(labels={"app": "mine"})).validate()
+        Traceback (most recent call last):
+        ...
+        ValueError: spec: pod labels contains reserved label
+        """
         if self.tls is not None:
             self.tls.validate()
         if self.pod is not None:
@@ -118,19 +131,38 @@ class EtcdCluster:
     def deepcopy(self) -> EtcdCluster:
         # Field by field: copy.deepcopy of the whole resource dominated the fake world's
         # profile (every status write copies the resource a few times).
-        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does.
+
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex"}, "spec": {"size": 3}})
+        >>> cp = cr.deepcopy()
+        >>> cp.spec.size = 5
+        >>> cr.spec.size
+        3
+        """
         return EtcdCluster(
             self.metadata.deepcopy(), self.spec.deepcopy(), self.status.deepcopy(), self.api_version
         )
 
     @mirrors(f"(*{_PKG}.EtcdCluster).AsOwner")
     def as_owner(self) -> OwnerReference:
-        """Mirrors ``(*v1beta2.EtcdCluster).AsOwner``."""
+        """Mirrors ``(*v1beta2.EtcdCluster).AsOwner``.
+
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "uid": "u1"}})
+        >>> o = cr.as_owner()
+        >>> o.kind, o.name, o.uid, o.controller
+        ('EtcdCluster', 'ex', 'u1', True)
+        """
         return OwnerReference(self.api_version, KIND, self.metadata.name, self.metadata.uid, True)
 
     @mirrors(f"(*{_PKG}.EtcdCluster).SetDefaults")
     def set_defaults(self) -> None:
-        """Mirrors ``(*v1beta2.EtcdCluster).SetDefaults``."""
+        """Mirrors ``(*v1beta2.EtcdCluster).SetDefaults``.
+
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex"}, "spec": {"size": 3}})
+        >>> cr.set_defaults()
+        >>> cr.spec.repository, cr.spec.version
+        ('quay.io/coreos/etcd', '3.2.13')
+        """
         c = self.spec
         if not c.repository:
             c.repository = DEFAULT_REPOSITORY
@@ -197,7 +229,12 @@ class EtcdCluster:
         return cls(meta, spec)
 
     def to_dict(self) -> dict[str, Any]:
-        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags.
+
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex"}, "spec": {"size": 3}})
+        >>> cr.to_dict()["spec"]["size"]
+        3
+        """
         spec: dict[str, Any] = {"size": self.spec.size, "version": self.spec.version}
         if self.spec.repository:
             spec["repository"] = self.spec.repository

@@ -46,7 +46,13 @@ class TLSPolicy:
 
     @mirrors(f"(*{_PKG}.TLSPolicy).Validate")
     def validate(self) -> None:
-        """Mirrors ``(*v1beta2.TLSPolicy).Validate``."""
+        """Mirrors ``(*v1beta2.TLSPolicy).Validate``.
+
+        >>> TLSPolicy(static=StaticTLS(operator_secret="op")).validate()
+        Traceback (most recent call last):
+        ...
+        ValueError: operator secret set but member serverSecret not set
+        """
         st = self.static
         if st is None:
             return

@@ -49,7 +49,11 @@ class ClusterCondition:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags.
+
+        >>> new_cluster_condition("Available", "True", "Cluster available", "").to_dict()["type"]
+        'Available'
+        """
         return {
             "type": self.type,
             "status": self.status,
@@ -93,7 +97,14 @@ class ClusterStatus:
     target_version: str = ""
 
     def deepcopy(self) -> ClusterStatus:
-        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does."""
+        """Mirrors nothing: what Go's generated ``DeepCopy`` (or a struct copy) does.
+
+        >>> st = ClusterStatus()
+        >>> cp = st.deepcopy()
+        >>> cp.members.ready.append("ex-a")
+        >>> st.members.ready
+        []
+        """
         return ClusterStatus(
             self.phase,
             self.reason,
@@ -111,6 +122,13 @@ class ClusterStatus:
         """Mirrors nothing: the fields ``reflect.DeepEqual`` compares in ``updateCRStatus``.
 
         What reflect.DeepEqual compares, minus condition timestamps (see updateCRStatus).
+
+        >>> st = ClusterStatus()
+        >>> st.set_ready_condition()
+        >>> other = st.deepcopy()
+        >>> other.conditions[0].last_update_time += 60  # a newer timestamp alone is no change
+        >>> st.comparable() == other.comparable()
+        True
         """
         return (
             self.phase,
@@ -128,50 +146,106 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).IsFailed")
     def is_failed(self) -> bool:
-        """Mirrors ``(*v1beta2.ClusterStatus).IsFailed``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).IsFailed``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_phase(PHASE_FAILED)
+        >>> st.is_failed()
+        True
+        """
         return self.phase == PHASE_FAILED
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetPhase")
     def set_phase(self, p: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetPhase``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetPhase``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_phase(PHASE_RUNNING)
+        >>> st.phase
+        'Running'
+        """
         self.phase = p
 
     @mirrors(f"(*{_PKG}.ClusterStatus).PauseControl")
     def pause_control(self) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).PauseControl``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).PauseControl``.
+
+        >>> st = ClusterStatus()
+        >>> st.pause_control()
+        >>> st.control_paused
+        True
+        """
         self.control_paused = True
 
     @mirrors(f"(*{_PKG}.ClusterStatus).Control")
     def control(self) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).Control``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).Control``.
+
+        >>> st = ClusterStatus()
+        >>> st.pause_control()
+        >>> st.control()
+        >>> st.control_paused
+        False
+        """
         self.control_paused = False
 
     @mirrors(f"(*{_PKG}.ClusterStatus).UpgradeVersionTo")
     def upgrade_version_to(self, v: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).UpgradeVersionTo``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).UpgradeVersionTo``.
+
+        >>> st = ClusterStatus()
+        >>> st.upgrade_version_to("3.3.0")
+        >>> st.target_version
+        '3.3.0'
+        """
         self.target_version = v
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetVersion")
     def set_version(self, v: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetVersion``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetVersion``.
+
+        >>> st = ClusterStatus()
+        >>> st.upgrade_version_to("3.3.0")
+        >>> st.set_version("3.3.0")
+        >>> st.current_version, st.target_version
+        ('3.3.0', '')
+        """
         self.target_version = ""
         self.current_version = v
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetReason")
     def set_reason(self, r: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetReason``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetReason``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_reason("lost quorum")
+        >>> st.reason
+        'lost quorum'
+        """
         self.reason = r
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingUpCondition")
     def set_scaling_up_condition(self, frm: int, to: int) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingUpCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingUpCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_scaling_up_condition(1, 3)
+        >>> st.conditions[0].reason, st.conditions[0].message
+        ('Scaling up', 'Current cluster size: 1, desired cluster size: 3')
+        """
         self._set_condition(
             new_cluster_condition(CONDITION_SCALING, "True", "Scaling up", scaling_msg(frm, to))
         )
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetScalingDownCondition")
     def set_scaling_down_condition(self, frm: int, to: int) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingDownCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetScalingDownCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_scaling_down_condition(5, 3)
+        >>> st.conditions[0].reason
+        'Scaling down'
+        """
         self._set_condition(
             new_cluster_condition(CONDITION_SCALING, "True", "Scaling down", scaling_msg(frm, to))
         )
@@ -179,7 +253,13 @@ class ClusterStatus:
     @mirrors(f"(*{_PKG}.ClusterStatus).SetRecoveringCondition")
     def set_recovering_condition(self) -> None:
         # v0.9.4 never calls this (disaster recovery from backup was removed); kept for reading.
-        """Mirrors ``(*v1beta2.ClusterStatus).SetRecoveringCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetRecoveringCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_recovering_condition()
+        >>> st.condition_types()
+        ['Recovering']
+        """
         self._set_condition(
             new_cluster_condition(
                 CONDITION_RECOVERING,
@@ -192,7 +272,13 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetUpgradingCondition")
     def set_upgrading_condition(self, to: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetUpgradingCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetUpgradingCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_upgrading_condition("3.3.0")
+        >>> st.conditions[0].type, st.conditions[0].message
+        ('Upgrading', 'upgrading to 3.3.0')
+        """
         self._set_condition(
             new_cluster_condition(
                 CONDITION_UPGRADING, "True", "Cluster upgrading", "upgrading to " + to
@@ -201,14 +287,27 @@ class ClusterStatus:
 
     @mirrors(f"(*{_PKG}.ClusterStatus).SetReadyCondition")
     def set_ready_condition(self) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).SetReadyCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).SetReadyCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_ready_condition()
+        >>> st.conditions[0].type, st.conditions[0].status
+        ('Available', 'True')
+        """
         self._set_condition(
             new_cluster_condition(CONDITION_AVAILABLE, "True", "Cluster available", "")
         )
 
     @mirrors(f"(*{_PKG}.ClusterStatus).ClearCondition")
     def clear_condition(self, t: str) -> None:
-        """Mirrors ``(*v1beta2.ClusterStatus).ClearCondition``."""
+        """Mirrors ``(*v1beta2.ClusterStatus).ClearCondition``.
+
+        >>> st = ClusterStatus()
+        >>> st.set_scaling_up_condition(1, 3)
+        >>> st.clear_condition(CONDITION_SCALING)
+        >>> st.conditions
+        []
+        """
         pos, _ = get_cluster_condition(self, t)
         if pos == -1:
             return
@@ -226,11 +325,24 @@ class ClusterStatus:
             self.conditions.append(c)
 
     def condition_types(self) -> list[str]:
-        """Mirrors nothing: a reading aid for tests and the trace."""
+        """Mirrors nothing: a reading aid for tests and the trace.
+
+        >>> st = ClusterStatus()
+        >>> st.set_scaling_up_condition(1, 3)
+        >>> st.set_ready_condition()
+        >>> st.condition_types()
+        ['Scaling', 'Available']
+        """
         return [c.type for c in self.conditions]
 
     def to_dict(self) -> dict[str, Any]:
-        """Mirrors nothing: the JSON form Go gets from the struct's field tags."""
+        """Mirrors nothing: the JSON form Go gets from the struct's field tags.
+
+        >>> st = ClusterStatus()
+        >>> st.set_phase(PHASE_RUNNING)
+        >>> st.to_dict()["phase"]
+        'Running'
+        """
         return {
             "phase": self.phase,
             "reason": self.reason,
