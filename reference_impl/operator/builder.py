@@ -45,7 +45,9 @@ class _MemberSpec:
 
 
 class ClusterBuilder:
-    """A cluster's state, stated one call at a time; :meth:`build` makes it.
+    """Mirrors nothing: states a cluster for tests and notebooks (see the module docstring).
+
+    A cluster's state, stated one call at a time; :meth:`build` makes it.
 
     ``size``, ``version``, ``paused`` and any other spec field (``repository``, ``pod``,
     ``tls``, as in the EtcdCluster's ``spec``) set the spec.  ``phase`` is the status phase
@@ -94,7 +96,9 @@ class ClusterBuilder:
         pod: PodPhase | None = None,
         version: str | None = None,
     ) -> ClusterBuilder:
-        """An etcd member.  ``healthy``: its pod runs and its etcd process is up; False means
+        """Mirrors nothing: one etcd member of the built cluster.
+
+        An etcd member.  ``healthy``: its pod runs and its etcd process is up; False means
         its pod is gone (``pod="dead"``).  ``pod`` sets the pod's state explicitly:
         ``running``, ``pending`` (never leaves Pending), ``failed`` (container exited) or
         ``dead`` (no pod).  ``version``: the etcd version its pod runs (default: the spec's).
@@ -112,7 +116,9 @@ class ClusterBuilder:
     def pod(
         self, name: str, phase: PodPhase = "running", *, version: str | None = None
     ) -> ClusterBuilder:
-        """A pod of the cluster that is *not* an etcd member (a stray, or a member whose
+        """Mirrors nothing: one pod of the built cluster that is not a member.
+
+        A pod of the cluster that is *not* an etcd member (a stray, or a member whose
         add was never recorded).  Running, its process serves a one-member etcd of its own.
 
         >>> c = ClusterBuilder("ex", size=1).member("a").pod("b", "pending").build()
@@ -125,7 +131,15 @@ class ClusterBuilder:
         return self
 
     def build(self) -> Cluster:
-        """The Cluster, wired to ``self.world`` (a new FakeWorld unless one was given)."""
+        """Mirrors nothing: makes the Cluster and its fake world.
+
+        The Cluster, wired to ``self.world`` (a new FakeWorld unless one was given).
+
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> c.config.kube_cli is b.world.kube, c.members.names()
+        (True, ['ex-a'])
+        """
         world = self.world if self.world is not None else FakeWorld(seed=self.seed)
         self.world = world
         ns = self.namespace

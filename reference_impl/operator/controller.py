@@ -268,6 +268,17 @@ class Controller:
         """Mirrors nothing: the informer's ResourceEventHandlerFuncs wiring.
 
         A watch callback for FakeKube/LocalKube: the informer's event handler funcs.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.watch(ADDED, cr)
+        >>> elsewhere = {"metadata": {"name": "y", "namespace": "other"}}
+        >>> ctl.watch(ADDED, EtcdCluster.from_dict(elsewhere))
+        >>> sorted(ctl.clusters)  # another namespace's resource is not this operator's
+        ['default/ex']
         """
         if (
             self.config.namespace
@@ -286,6 +297,17 @@ class Controller:
         """Mirrors nothing: the operator process exiting.
 
         The operator process exits: every cluster goroutine ends with it.
+
+        >>> from reference_impl.operator.fake import FakeWorld
+        >>> w = FakeWorld()
+        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
+        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
+        ...                             "spec": {"size": 1}})
+        >>> ctl.watch(ADDED, cr)
+        >>> loop = ctl.clusters["default/ex"]
+        >>> ctl.stop()
+        >>> loop.stop_ch.closed, ctl.clusters
+        (True, {})
         """
         for c in self.clusters.values():
             if c is not None:

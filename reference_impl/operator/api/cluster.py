@@ -122,10 +122,20 @@ class EtcdCluster:
 
     @property
     def name(self) -> str:
+        """Mirrors nothing: Go reads ``cl.Name`` through the embedded ObjectMeta.
+
+        >>> EtcdCluster.from_dict({"metadata": {"name": "ex"}}).name
+        'ex'
+        """
         return self.metadata.name
 
     @property
     def namespace(self) -> str:
+        """Mirrors nothing: Go reads ``cl.Namespace`` through the embedded ObjectMeta.
+
+        >>> EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "ns1"}}).namespace
+        'ns1'
+        """
         return self.metadata.namespace
 
     def deepcopy(self) -> EtcdCluster:
@@ -186,7 +196,14 @@ class EtcdCluster:
 
     @classmethod
     def from_dict(cls, doc: Any) -> EtcdCluster:
-        """Mirrors nothing: the JSON decoding Go gets from the struct's field tags."""
+        """Mirrors nothing: the JSON decoding Go gets from the struct's field tags.
+
+        >>> try:
+        ...     EtcdCluster.from_dict({"metadata": {"name": "ex"}, "spec": {"size": "three"}})
+        ... except SpecError as err:
+        ...     print(err)
+        spec.size: a non-negative integer is required, got 'three'
+        """
         d = _mapping(doc, "(document)")
         api_version = d.get("apiVersion", API_VERSION)
         if api_version != API_VERSION:

@@ -56,6 +56,19 @@ class BackupManager:
         """Mirrors ``(*backup.BackupManager).SaveSnap``.
 
         Write a snapshot; return (revision, etcd version, time).
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.backup.writer import LocalDirWriter
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
+        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> rev, version, now = bm.save_snap("ex.backup", is_periodic=True)
+        >>> LocalDirWriter(d.name).list("ex")  # periodic: revision and UTC time in the name
+        ['ex.backup_v1_1970-01-01-00:00:00']
+        >>> d.cleanup()
         """
         now = self.now()
         try:
@@ -79,7 +92,23 @@ class BackupManager:
 
     @mirrors(f"(*{_PKG}.BackupManager).EnsureMaxBackup")
     def ensure_max_backup(self, base_path: str, max_count: int) -> None:
-        """Mirrors ``(*backup.BackupManager).EnsureMaxBackup``."""
+        """Mirrors ``(*backup.BackupManager).EnsureMaxBackup``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.backup.writer import LocalDirWriter
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
+        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> for rev in (3, 10, 7):
+        ...     _ = LocalDirWriter(d.name).write(f"snap_v{rev:03d}", b".")
+        >>> bm.ensure_max_backup("snap", 2)
+        >>> LocalDirWriter(d.name).list("snap")
+        ['snap_v007', 'snap_v010']
+        >>> d.cleanup()
+        """
         saved = sorted(self.bw.list(base_path), reverse=True)
         # Names embed the revision and time, so reverse lexical order is newest first.
         for snapshot_path in saved[max_count:]:
@@ -87,7 +116,21 @@ class BackupManager:
 
     @mirrors(f"(*{_PKG}.BackupManager).etcdClientWithMaxRevision")
     def etcd_client_with_max_revision(self) -> tuple[Any, int]:
-        """Mirrors ``(*backup.BackupManager).etcdClientWithMaxRevision``."""
+        """Mirrors ``(*backup.BackupManager).etcdClientWithMaxRevision``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.backup.writer import LocalDirWriter
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
+        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> cli, rev = bm.etcd_client_with_max_revision()
+        >>> rev
+        1
+        >>> d.cleanup()
+        """
         return get_client_with_max_rev(self.endpoints, self.etcd_tls_config, self.new_client)
 
 

@@ -81,7 +81,25 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).processItem")
     def process_item(self, eb: bt.EtcdBackup | None) -> None:
-        """Mirrors ``(*backup-operator.Backup).processItem``."""
+        """Mirrors ``(*backup-operator.Backup).processItem``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> b.world.kube.backups[("default", "ex-backup")] = eb
+        >>> op.process_item(eb)  # a one-shot backup: taken now, status reported
+        >>> eb.status.succeeded, eb.status.etcd_revision
+        (True, 1)
+        >>> d.cleanup()
+        """
         if eb is None:  # deleted before we got to it
             return
         if eb.metadata.deletion_timestamp is not None:
@@ -114,13 +132,52 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).isChanged")
     def is_changed(self, eb: bt.EtcdBackup) -> bool:
-        """Mirrors ``(*backup-operator.Backup).isChanged``."""
+        """Mirrors ``(*backup-operator.Backup).isChanged``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> op.is_changed(eb)  # no runner yet
+        True
+        >>> op.backup_runner_store["u1"] = BackupRunner(spec, Channel())
+        >>> op.is_changed(eb)
+        False
+        >>> d.cleanup()
+        """
         runner = self.backup_runner_store.get(eb.metadata.uid)
         return runner is None or runner.spec != eb.spec
 
     @mirrors(f"(*{_PKG}.Backup).deletePeriodicBackupRunner")
     def delete_periodic_backup_runner(self, uid: str) -> bool:
-        """Mirrors ``(*backup-operator.Backup).deletePeriodicBackupRunner``."""
+        """Mirrors ``(*backup-operator.Backup).deletePeriodicBackupRunner``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> cancel = Channel()
+        >>> op.backup_runner_store["u1"] = BackupRunner(spec, cancel)
+        >>> op.delete_periodic_backup_runner("u1"), cancel.closed
+        (True, True)
+        >>> op.delete_periodic_backup_runner("u1")
+        False
+        >>> d.cleanup()
+        """
         runner = self.backup_runner_store.pop(uid, None)
         if runner is None:
             return False
@@ -129,7 +186,23 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).addFinalizerOfPeriodicBackupIfNeed")
     def add_finalizer_of_periodic_backup_if_need(self, eb: bt.EtcdBackup) -> bt.EtcdBackup:
-        """Mirrors ``(*backup-operator.Backup).addFinalizerOfPeriodicBackupIfNeed``."""
+        """Mirrors ``(*backup-operator.Backup).addFinalizerOfPeriodicBackupIfNeed``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> op.add_finalizer_of_periodic_backup_if_need(eb).metadata.finalizers
+        ['backup-operator-periodic']
+        >>> d.cleanup()
+        """
         if PERIODIC_FINALIZER in eb.metadata.finalizers:
             return eb
         eb.metadata.finalizers.append(PERIODIC_FINALIZER)
@@ -138,7 +211,25 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).removeFinalizerOfPeriodicBackup")
     def remove_finalizer_of_periodic_backup(self, eb: bt.EtcdBackup) -> None:
-        """Mirrors ``(*backup-operator.Backup).removeFinalizerOfPeriodicBackup``."""
+        """Mirrors ``(*backup-operator.Backup).removeFinalizerOfPeriodicBackup``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> eb = op.add_finalizer_of_periodic_backup_if_need(eb)
+        >>> op.remove_finalizer_of_periodic_backup(eb)
+        >>> eb.metadata.finalizers
+        []
+        >>> d.cleanup()
+        """
         eb.metadata.finalizers = [f for f in eb.metadata.finalizers if f != PERIODIC_FINALIZER]
         self.backup_cr_cli.update_backup(self.namespace, eb)
 
@@ -146,7 +237,28 @@ class Backup:
     def periodic_runner_func(
         self, cancel: Channel, interval: float, eb: bt.EtcdBackup
     ) -> Generator[Select, Any, None]:
-        """Mirrors ``(*backup-operator.Backup).periodicRunnerFunc``."""
+        """Mirrors ``(*backup-operator.Backup).periodicRunnerFunc``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> spec.backup_policy = bt.BackupPolicy(backup_interval_in_second=60)
+        >>> b.world.kube.backups[("default", "ex-backup")] = eb
+        >>> cancel = Channel()
+        >>> b.world.runtime.go(op.periodic_runner_func(cancel, 60.0, eb))
+        >>> b.world.runtime.run_until(130.0)  # two intervals: two snapshots
+        >>> len(op._writer("Local", spec.local).list("ex.backup"))
+        2
+        >>> d.cleanup()
+        """
         never = Channel()
         while True:
             got = yield Select(never, cancel, interval)
@@ -167,7 +279,24 @@ class Backup:
     def report_backup_status(
         self, bs: bt.BackupStatus | None, berr: BaseException | None, eb: bt.EtcdBackup
     ) -> None:
-        """Mirrors ``(*backup-operator.Backup).reportBackupStatus``."""
+        """Mirrors ``(*backup-operator.Backup).reportBackupStatus``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> op.report_backup_status(None, ValueError("no endpoint"), eb)
+        >>> eb.status.succeeded, eb.status.reason
+        (False, 'no endpoint')
+        >>> d.cleanup()
+        """
         if berr is not None:
             eb.status.succeeded = False
             eb.status.reason = str(berr)
@@ -185,7 +314,23 @@ class Backup:
 
     @mirrors(f"(*{_PKG}.Backup).handleBackup")
     def handle_backup(self, spec: bt.BackupSpec, is_periodic: bool) -> bt.BackupStatus:
-        """Mirrors ``(*backup-operator.Backup).handleBackup``."""
+        """Mirrors ``(*backup-operator.Backup).handleBackup``.
+
+        >>> import tempfile
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> b = ClusterBuilder("ex", size=1).member("a")
+        >>> c = b.build()
+        >>> d = tempfile.TemporaryDirectory()
+        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
+        ...             b.world.runtime, local_root=d.name)
+        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
+        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> op.handle_backup(spec, is_periodic=False).succeeded
+        True
+        >>> d.cleanup()
+        """
         validate(spec)
         max_backups = 0
         if spec.backup_policy is not None and spec.backup_policy.max_backups > 0:

@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReconcileResult:
-    """What one reconcile cycle did (mirrors nothing: Go keeps this in run()'s locals).
+    """Mirrors nothing: what one reconcile cycle did (Go keeps this in run()'s locals).
 
     ``record`` is the cycle's trace record (branch taken, actions, members and pods before and
     after, status); ``error`` is run()'s ``rerr`` after the cycle: None, or the error that
@@ -84,7 +84,13 @@ class ReconcileResult:
 
     @property
     def branch(self) -> str:
-        """The branch the cycle took (one of :data:`reference_impl.operator.trace.BRANCHES`)."""
+        """Mirrors nothing: a shortcut to ``record.branch``.
+
+        The branch the cycle took (one of :data:`reference_impl.operator.trace.BRANCHES`).
+
+        >>> ReconcileResult(trace.CycleRecord(time=0.0, cluster="c", branch="paused"), None).branch
+        'paused'
+        """
         return self.record.branch
 
 
@@ -108,6 +114,14 @@ class Cluster(ClusterState):
         """Mirrors the goroutine literal ``New`` starts (go/ssa ``cluster.New$1``): setup, then run.
 
         The goroutine New() starts: setup, then run (or report Failed).
+
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> b = ClusterBuilder("ex", size=3, phase="")  # a new resource
+        >>> c = b.build()
+        >>> b.world.runtime.go(c.main())
+        >>> b.world.runtime.run_until(60.0)
+        >>> c.status.phase, c.members.size()
+        ('Running', 3)
         """
         try:
             self.setup()

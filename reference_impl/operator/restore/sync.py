@@ -63,18 +63,57 @@ class Restore:
     def url_prefix(self) -> str:
         # The prefix restore.http serves (backupHTTPPath); spelled out here so that this
         # module does not import the HTTP half (which imports this one for ``Restore``).
-        """Mirrors nothing: the prefix ``restore.http`` serves, for the worlds' URL routing."""
+        """Mirrors nothing: the prefix ``restore.http`` serves, for the worlds' URL routing.
+
+        >>> import random
+        >>> Restore("default", "restore-op:19999", None, None, random.Random(0)).url_prefix()
+        'http://restore-op:19999/v1/backup/'
+        """
         return f"http://{self.my_svc_addr}{API_V1}/backup/"
 
     @mirrors(f"(*{_PKG}.Restore).processItem")
     def process_item(self, er: EtcdRestore) -> None:
-        """Mirrors ``(*restore-operator.Restore).processItem``."""
+        """Mirrors ``(*restore-operator.Restore).processItem``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> r.process_item(er)
+        >>> er.status.succeeded, sorted(r.restores)
+        (True, ['ex'])
+        """
         self.restores[er.metadata.name] = er
         self.handle_cr(er)
 
     @mirrors(f"(*{_PKG}.Restore).handleCR")
     def handle_cr(self, er: EtcdRestore) -> None:
-        """Mirrors ``(*restore-operator.Restore).handleCR``."""
+        """Mirrors ``(*restore-operator.Restore).handleCR``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er.spec.etcd_cluster_name = "other"
+        >>> try:
+        ...     r.handle_cr(er)
+        ... except ValueError:
+        ...     pass
+        >>> er.status.reason.startswith("failed to handle restore CR: EtcdRestore CR name(ex)")
+        True
+        """
         if er.status.succeeded or er.status.reason:
             return  # done, one way or the other
         err: BaseException | None = None
@@ -93,7 +132,22 @@ class Restore:
 
     @mirrors(f"(*{_PKG}.Restore).reportStatus")
     def report_status(self, rerr: BaseException | None, er: EtcdRestore) -> None:
-        """Mirrors ``(*restore-operator.Restore).reportStatus``."""
+        """Mirrors ``(*restore-operator.Restore).reportStatus``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> r.report_status(None, er)
+        >>> er.status.succeeded
+        True
+        """
         if rerr is not None:
             er.status.succeeded = False
             er.status.reason = str(rerr)
@@ -106,7 +160,25 @@ class Restore:
 
     @mirrors(f"(*{_PKG}.Restore).prepareSeed")
     def prepare_seed(self, er: EtcdRestore) -> None:
-        """Mirrors ``(*restore-operator.Restore).prepareSeed``."""
+        """Mirrors ``(*restore-operator.Restore).prepareSeed``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> r.prepare_seed(er)
+        >>> new = b.world.kube.get_cluster("default", "ex")
+        >>> new.metadata.uid != c.cluster.metadata.uid, new.spec.paused, new.status.phase
+        (True, False, 'Running')
+        >>> len(b.world.kube.pods)  # the old pods went with their owner (GC): one seed pod
+        1
+        """
         try:
             name = er.spec.etcd_cluster_name
             try:
@@ -168,7 +240,23 @@ class Restore:
     def create_seed_member(
         self, ec: EtcdCluster, svc_addr: str, cluster_name: str, owner: OwnerReference
     ) -> None:
-        """Mirrors ``(*restore-operator.Restore).createSeedMember``."""
+        """Mirrors ``(*restore-operator.Restore).createSeedMember``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> cr = b.world.kube.get_cluster("default", "ex")
+        >>> r.create_seed_member(cr, "restore-op:19999", "ex", cr.as_owner())
+        >>> len(b.world.kube.pods)
+        4
+        """
         m = Member(
             name=unique_member_name(cluster_name, self.rng),
             namespace=self.namespace,
@@ -186,7 +274,22 @@ class Restore:
     def delete_cluster_resources_completely(self, cluster_name: str) -> None:
         # Upstream deletes a pod and a service *named after the cluster* (a no-op for pods,
         # whose names carry a suffix); owner-reference GC removes the member pods.
-        """Mirrors ``(*restore-operator.Restore).deleteClusterResourcesCompletely``."""
+        """Mirrors ``(*restore-operator.Restore).deleteClusterResourcesCompletely``.
+
+        >>> import random
+        >>> from reference_impl.operator.builder import ClusterBuilder
+        >>> from reference_impl.operator.api.meta import ObjectMeta
+        >>> from reference_impl.operator.api.restore_types import RestoreSpec
+        >>> from reference_impl.operator.api.backup_types import StorageSource
+        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
+        >>> c = b.build()
+        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
+        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
+        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> r.delete_cluster_resources_completely("ex")  # the peer service named "ex" goes
+        >>> sorted(name for _, name in b.world.kube.services)
+        ['ex-client']
+        """
         for delete in (self.kubecli.delete_pod, self.kubecli.delete_service):
             with contextlib.suppress(NotFound):
                 delete(self.namespace, cluster_name)
