@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _PKG = "github.com/coreos/etcd-operator/pkg/cluster"
+# cluster.go's one logger, shared by its loop (cluster.py) and its state methods (here).
 log = logging.getLogger("reference_impl.operator.cluster.cluster")
 
 RECONCILE_INTERVAL = 8.0  # seconds; reconcileInterval

@@ -14,6 +14,7 @@ from reference_impl.operator.backup.backupapi import API_V1, backup_url_for_rest
 from reference_impl.operator.backup.reader import LocalDirReader, Reader
 
 if TYPE_CHECKING:
+    # One way only: sync.py never imports this module (what both need is in backup.backupapi).
     from reference_impl.operator.restore.sync import Restore
 
 __all__ = ["BACKUP_HTTP_PATH", "backup_url_for_restore", "serve_backup"]
