@@ -29,16 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate import goparse, index
 from annotate.errors import UserError
-from annotate.query import Index
+from annotate.index import build as index
+from annotate.index.query import Index
+from annotate.parse import facts as goparse
 
 # The cold and warm runs build as the `annotate index` program does (annotate.cli.run):
 # the builder's heap is left to the process exit, which skips its teardown.
 _CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
-from annotate import index
+from annotate.index import build as index
 index.leave_heap_to_exit = True
 root, import_root, db = sys.argv[1:4]
 t = time.perf_counter()

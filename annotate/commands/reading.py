@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
-    from annotate import pairing
+    from annotate.reading import pairing
 
     directory = Path(args.dir) if args.dir else pairing.ANNOTATIONS
     checked = pairing.check_all(directory)
@@ -52,8 +52,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 def cmd_mirrors(args: argparse.Namespace) -> int:
     from annotate import api
-    from annotate.lock import load_lock
-    from annotate.query import AmbiguousSymbol, SymbolNotFound
+    from annotate.index.query import AmbiguousSymbol, SymbolNotFound
+    from annotate.sources.lock import load_lock
     from reference_impl.mirrors import import_all, registry
 
     import_all(strict=True)

@@ -22,10 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from annotate import fetch as fetching
-from annotate.cache import cache_root
 from annotate.errors import UserError
-from annotate.lock import (
+from annotate.sources import fetch as fetching
+from annotate.sources.cache import cache_root
+from annotate.sources.lock import (
     Corpus,
     LockError,
     load_lock,

@@ -6,9 +6,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from annotate import index
-from annotate.buildctx import Platform
-from annotate.query import Index
+from annotate.index import build as index
+from annotate.index.query import Index
+from annotate.parse.buildctx import Platform
 from tests.indexer.conftest import FIXTURE, MODULE
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotate.rows import Rows
+from annotate.index.rows import Rows
 
 
 def _symbol(sym: str) -> tuple:

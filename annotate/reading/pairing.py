@@ -2,7 +2,7 @@
 
 The notebook views of part I and part II of the book::
 
-    >>> from annotate.pairing import beside, mirrors_of, note
+    >>> from annotate.reading.pairing import beside, mirrors_of, note
     >>> beside("eviction.thresholdsMet")          # Go excerpt | Python mirror, two columns
     >>> mirrors_of("managerImpl.synchronize")     # [Mirror(...)]
     >>> sync = note("managerImpl.synchronize")     # the note, anchors -> lines + permalinks
@@ -25,7 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from annotate.annotations import (
+from annotate.errors import UserError
+from annotate.index.query import AmbiguousSymbol, SymbolNotFound, normalize
+from annotate.notes.annotations import (
     CheckedNote,
     Location,
     Note,
@@ -34,11 +36,9 @@ from annotate.annotations import (
     load_notes,
     parse_note,
 )
-from annotate.errors import UserError
-from annotate.excerpt import FONT, code_html
-from annotate.query import AmbiguousSymbol, SymbolNotFound, normalize
+from annotate.render.excerpt import FONT, code_html
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ANNOTATIONS = REPO / "annotations"
 # Two columns side by side; they stack when the page is too narrow for both.
 ROW = (

@@ -58,7 +58,9 @@ def language() -> ts.Language:
 
 @cache
 def facts_query() -> ts.Query:
-    text = resources.files("annotate").joinpath("queries/facts.scm").read_text(encoding="utf-8")
+    text = (
+        resources.files("annotate.parse").joinpath("queries/facts.scm").read_text(encoding="utf-8")
+    )
     return ts.Query(language(), text)
 
 

@@ -15,8 +15,8 @@ until no slot grows.
 
 from __future__ import annotations
 
-from annotate.gomodel import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
-from annotate.goparse import POS
+from annotate.parse.facts import POS
+from annotate.resolve.model import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
 
 # The expression forms :meth:`ValueFlow.values_of` can find a function in; binding
 # anything else (constants, nil, arithmetic, ...) to a slot could never add a value.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotate.gomodel import Edge, SettledSite, SymbolRow
+from annotate.resolve.model import Edge, SettledSite, SymbolRow
 
 # Statements for the rows each method returns (the index's table layouts).
 SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"

@@ -211,7 +211,7 @@ def with_profile(corpus: Corpus, profile: str, lock_dir: Path | None = None) -> 
     manifest = (lock_dir or repo_root()) / str(_require(spec, "manifest", where, str))
     tree = str(_require(spec, "tree", where, str))
     entries = read_tree_manifest(manifest)
-    from annotate.gittree import tree_id  # local import: only full profiles need it
+    from annotate.sources.gittree import tree_id  # local import: only full profiles need it
 
     actual = tree_id(entries)
     if actual != tree:

@@ -17,8 +17,9 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from annotate.flow import ValueFlow
-from annotate.gomodel import (
+from annotate.parse.facts import POS
+from annotate.resolve.flow import ValueFlow
+from annotate.resolve.model import (
     BUILTIN_FUNCS,
     BUILTIN_TYPES,
     Edge,
@@ -38,8 +39,7 @@ from annotate.gomodel import (
     render,
     show_type,
 )
-from annotate.goparse import POS
-from annotate.gotypes import TypeInference
+from annotate.resolve.types import TypeInference
 
 __all__ = ["Edge", "FileInput", "Result", "SettledSite", "SymbolRow", "Unresolved", "resolve"]
 

@@ -32,8 +32,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate import buildctx, dbwriter, goparse, resolve, rows
-from annotate.lock import go_package_path
+from annotate.index import dbwriter, rows
+from annotate.parse import buildctx
+from annotate.parse import facts as goparse
+from annotate.resolve import resolver as resolve
+from annotate.sources.lock import go_package_path
 
 SCHEMA_VERSION = "5"
 SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
@@ -353,10 +356,22 @@ def _build_into(
 def _code_hash(stage: str) -> str:
     """Hash of the code of a stage, so an upgraded parser or resolver invalidates the
     stored facts or edges instead of silently serving stale ones."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the annotate package
     names = {
-        "parse": ("goparse.py", "buildctx.py", "queries/facts.scm", "lock.py"),
-        "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py", "rows.py"),
+        "parse": (
+            "parse/facts.py",
+            "parse/buildctx.py",
+            "parse/queries/facts.scm",
+            "sources/lock.py",
+        ),
+        "resolve": (
+            "resolve/resolver.py",
+            "resolve/model.py",
+            "resolve/types.py",
+            "resolve/flow.py",
+            "index/build.py",
+            "index/rows.py",
+        ),
     }[stage]
     digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
     for name in names:

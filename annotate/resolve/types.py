@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from annotate.gomodel import (
+from annotate.resolve.model import (
     BUILTIN_TYPES,
     END,
     ERROR_IFACE,
