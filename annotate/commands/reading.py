@@ -2,8 +2,9 @@
 
 * ``annotate notes`` resolves every symbol-anchored note under ``annotations/`` against the
   pinned corpus and fails on drift (a symbol or anchor fragment that is gone or ambiguous).
-* ``annotate mirrors`` lists every ``@mirrors("<go/ssa symbol>")`` declaration of
-  ``reference_impl`` and fails when a declared Go symbol does not exist in the corpus.
+* ``annotate mirrors`` lists every ``@mirrors("<go/ssa symbol>")`` declaration of the
+  installed mirror packages (:mod:`annotate.reading.mirrors`) and fails when a declared Go
+  symbol does not exist in the corpus.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
 def cmd_mirrors(args: argparse.Namespace) -> int:
     from annotate import api
     from annotate.index.query import AmbiguousSymbol, SymbolNotFound
+    from annotate.reading.mirrors import import_all, registry
     from annotate.sources.lock import load_lock
-    from reference_impl.mirrors import import_all, registry
 
     import_all(strict=True)
     corpora = load_lock()

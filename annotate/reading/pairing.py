@@ -36,6 +36,7 @@ from annotate.notes.annotations import (
     load_notes,
     parse_note,
 )
+from annotate.reading import mirrors
 from annotate.render.excerpt import FONT, code_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,16 +87,12 @@ def available(name: str = "kubernetes") -> bool:
 def _load_mirrors() -> None:
     """Register every ``@mirrors`` declaration; an optional dependency of one mirror
     must not hide the others in a notebook (``annotate mirrors`` is the strict check)."""
-    from reference_impl.mirrors import import_all
-
-    import_all(strict=False)
+    mirrors.import_all(strict=False)
 
 
-def _all_mirrors() -> list[Any]:
-    from reference_impl.mirrors import registry
-
+def _all_mirrors() -> list[mirrors.Mirror]:
     _load_mirrors()
-    return registry()
+    return mirrors.registry()
 
 
 def _matches(full: str, query: str) -> bool:
@@ -105,7 +102,7 @@ def _matches(full: str, query: str) -> bool:
     return norm == want or norm.endswith("/" + want) or norm.endswith("." + want)
 
 
-def mirrors_of(go_symbol: str) -> list[Any]:
+def mirrors_of(go_symbol: str) -> list[mirrors.Mirror]:
     """Mirrors declared for ``go_symbol`` (full go/ssa name, or an unambiguous suffix).
 
     A suffix that matches several mirrored Go symbols raises :class:`AmbiguousSymbol`.
