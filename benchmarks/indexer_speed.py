@@ -32,7 +32,7 @@ from pathlib import Path
 from annotate.errors import UserError
 from annotate.index import build as index
 from annotate.index.query import Index
-from annotate.parse import facts as goparse
+from annotate.parse.syntax import new_parser
 
 # The cold and warm runs build as the `annotate index` program does (annotate.cli.run):
 # the builder's heap is left to the process exit, which skips its teardown.
@@ -57,7 +57,7 @@ os._exit(0)
 
 def bare_parse(root: Path) -> tuple[float, int, int]:
     paths = list(index.discover(root))
-    parser = goparse.new_parser()
+    parser = new_parser()
     size = 0
     started = time.perf_counter()
     for rel in paths:

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotate.index import dbwriter, rows
-from annotate.parse import buildctx
-from annotate.parse import facts as goparse
+from annotate.parse import buildctx, syntax
+from annotate.parse.facts import parse_bytes
 from annotate.resolve import resolver as resolve
 from annotate.sources.lock import go_package_path
 
@@ -125,7 +125,7 @@ def _parse_job(
     reason = buildctx.exclusion_reason(rel, data, platform)
     if reason is not None:
         return rel, sha, reason, "[]", b""
-    facts = goparse.parse_bytes(data, _worker_parser())
+    facts = parse_bytes(data, _worker_parser())
     errors = json.dumps(facts["errors"])
     # marshal, not JSON: it is several times faster to load, and it keeps shared
     # sub-expressions and interned names shared, which bounds memory on big trees.
@@ -137,10 +137,10 @@ def _parse_job(
 _PARSER = None
 
 
-def _worker_parser() -> goparse.ts.Parser:
+def _worker_parser() -> syntax.ts.Parser:
     global _PARSER
     if _PARSER is None:
-        _PARSER = goparse.new_parser()
+        _PARSER = syntax.new_parser()
     return _PARSER
 
 
@@ -357,26 +357,25 @@ def _code_hash(stage: str) -> str:
     """Hash of the code of a stage, so an upgraded parser or resolver invalidates the
     stored facts or edges instead of silently serving stale ones."""
     here = Path(__file__).resolve().parent.parent  # the annotate package
-    names = {
-        "parse": (
-            "parse/facts.py",
-            "parse/buildctx.py",
-            "parse/queries/facts.scm",
-            "sources/lock.py",
-        ),
-        "resolve": (
-            "resolve/resolver.py",
-            "resolve/model.py",
-            "resolve/types.py",
-            "resolve/flow.py",
-            "index/build.py",
-            "index/rows.py",
-        ),
-    }[stage]
     digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
-    for name in names:
-        digest.update((here / name).read_bytes())
+    for path in stage_files(stage):
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def stage_files(stage: str) -> list[Path]:
+    """The files whose code decides what a stage stores: its whole package (every module
+    and query in it, however the package is split) and the few modules outside it that
+    decide stored values -- a file's package path (``sources/lock.py``) for the facts;
+    the builder and the row maker for the edges."""
+    here = Path(__file__).resolve().parent.parent
+    package, extra = {
+        "parse": ("parse", ("sources/lock.py",)),
+        "resolve": ("resolve", ("index/build.py", "index/rows.py")),
+    }[stage]
+    files = sorted(p for p in (here / package).rglob("*") if p.suffix in (".py", ".scm"))
+    return files + [here / name for name in extra]
 
 
 def _sha(root: Path, rel: str) -> str:

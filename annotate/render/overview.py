@@ -41,7 +41,7 @@ def go_facts(directory: Path, depth: int = 3) -> CorpusFacts:
     """Count Go files, lines and declared functions; group files by their first path parts."""
     from tree_sitter import Query, QueryCursor
 
-    from annotate.parse.facts import language, new_parser
+    from annotate.parse.syntax import language, new_parser
 
     parser = new_parser()
     query = Query(language(), FUNC_QUERY)

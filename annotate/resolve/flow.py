@@ -15,7 +15,7 @@ until no slot grows.
 
 from __future__ import annotations
 
-from annotate.parse.facts import POS
+from annotate.parse.syntax import POS
 from annotate.resolve.model import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
 
 # The expression forms :meth:`ValueFlow.values_of` can find a function in; binding

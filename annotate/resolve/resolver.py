@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from annotate.parse.facts import POS
+from annotate.parse.syntax import POS
 from annotate.resolve.flow import ValueFlow
 from annotate.resolve.model import (
     BUILTIN_FUNCS,
