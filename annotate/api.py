@@ -138,7 +138,7 @@ class CorpusView:
         **options: Any,
     ) -> GraphView:
         """The call graph around ``names`` as inline SVG; ``options`` are the other
-        :class:`annotate.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir)."""
+        :class:`annotate.render.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir)."""
         spec = graphmod.GraphSpec(
             focus=list(names),
             depth=depth,

@@ -243,7 +243,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
         header = (
             f"# {corpus.name} {corpus.tag} ({corpus.commit}): every file of the tree, as "
             "`git ls-tree -r` prints it.\n# Paths and git blob ids only; checked against the "
-            f"root tree {tree} by annotate.lock.with_profile.\n"
+            f"root tree {tree} by annotate.sources.lock.with_profile.\n"
         )
         path.write_text(header + listing, encoding="utf-8")
         profiles = dict(corpus.profiles)

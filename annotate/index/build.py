@@ -8,7 +8,7 @@ Building is incremental at two levels:
   all (the "warm" case: one ``stat`` per file).
 
 Resolution is global (a change in one file can change edges anywhere), so any
-change re-runs :func:`annotate.resolve.resolve` over the stored facts.
+change re-runs :func:`annotate.resolve.resolver.resolve` over the stored facts.
 Parsing runs in a process pool (one worker per core) because tree-sitter
 parsing and fact extraction are CPU-bound Python; the parent loads each file's
 facts as it arrives.  An index with nothing to keep (none yet, or another schema,
@@ -456,9 +456,9 @@ class _Store:
     tables emptied and stripped of their indexes (built once at the end, much faster
     than row by row).
 
-    What it is given goes by name; :class:`annotate.rows.Rows` turns names into ids
+    What it is given goes by name; :class:`annotate.index.rows.Rows` turns names into ids
     and records into rows where the statements run.  With a ``writer``
-    (:mod:`annotate.dbwriter`) that is its process, on the other core, while this one
+    (:mod:`annotate.index.dbwriter`) that is its process, on the other core, while this one
     resolves calls: the symbols are handed over as soon as they are declared, the
     call sites settled in the first round as they come.  For small corpora, a process
     costs more than it saves, and the rows are made and written here.

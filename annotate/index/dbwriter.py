@@ -12,7 +12,7 @@ and -- unlike multiprocessing's "spawn" -- it never re-imports the caller's main
 script.  Messages come on its stdin (marshal, length-prefixed: ten times faster than pickle
 for rows of ints and strings), in order: ``(sql, rows)`` for
 ``executemany``, ``(sql, None)`` for a script, ``(sql, kind, records)`` for
-``executemany`` of the rows :class:`annotate.rows.Rows` makes of the records (its
+``executemany`` of the rows :class:`annotate.index.rows.Rows` makes of the records (its
 method ``kind``; one ``Rows`` for the whole run, so symbol ids are assigned here),
 ``None`` to commit and stop; it answers ``ok`` or the error on its stdout.
 """

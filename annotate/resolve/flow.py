@@ -7,10 +7,10 @@ literals, return statements and call arguments; a slot's values are the union of
 what its bindings evaluate to (function names, method values, closures, the
 results of calls).  Cycles (state machines whose states return the next state)
 are resolved by rounds: a slot being computed answers with what the previous
-round found, and :meth:`annotate.resolve.Resolver.resolve_calls` repeats rounds
+round found, and :meth:`annotate.resolve.resolver.Resolver.resolve_calls` repeats rounds
 until no slot grows.
 
-:class:`ValueFlow` is a mixin of :class:`annotate.resolve.Resolver`.
+:class:`ValueFlow` is a mixin of :class:`annotate.resolve.resolver.Resolver`.
 """
 
 from __future__ import annotations

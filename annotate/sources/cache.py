@@ -57,7 +57,7 @@ def installed_corpus_dir(corpus: Corpus, root: Path | None = None) -> Path | Non
     """The corpus directory if a completed fetch put it there, else None.
 
     Presence of the marker means a fetch completed and verified every file;
-    use ``annotate.fetch.check`` to re-verify the content on disk.
+    use ``annotate.sources.fetch.check`` to re-verify the content on disk.
     """
     directory = corpus_dir(corpus, root)
     marker = read_marker(directory)

@@ -3,7 +3,7 @@
 Sources, in the order a user meets them:
 
 * the GitHub archive of the pinned commit (online, the default), streamed and
-  extracted selectively (``annotate.archive``);
+  extracted selectively (``annotate.sources.archive``);
 * ``--from PATH`` where PATH is a git repository, bare or not, holding the
   pinned commit: content is read from git's objects at that commit, never from
   the work tree;

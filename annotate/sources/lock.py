@@ -71,7 +71,7 @@ class Corpus:
     import_root: str  # Go import path of the repository root
     reading_set: tuple[str, ...]  # path patterns, relative to the repository root
     files: dict[str, str] = field(hash=False, compare=False)  # path -> digest (see scheme)
-    scheme: str = "sha256"  # how ``files`` digests are computed (annotate.verify)
+    scheme: str = "sha256"  # how ``files`` digests are computed (annotate.sources.verify)
     profile: str = "reading"  # "reading" (the reading set) or "full" (the whole tree)
     subdir: str = ""  # where the tree sits inside the cache directory ("src/<import root>")
     profiles: dict[str, dict] = field(default_factory=dict, hash=False, compare=False)

@@ -1,4 +1,4 @@
-"""annotate.pairing: Go beside its Python mirror, and notes with resolved anchors."""
+"""annotate.reading.pairing: Go beside its Python mirror, and notes with resolved anchors."""
 
 from __future__ import annotations
 

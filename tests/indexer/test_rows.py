@@ -1,4 +1,4 @@
-"""annotate.rows: symbol ids and table rows made from the resolver's records."""
+"""annotate.index.rows: symbol ids and table rows made from the resolver's records."""
 
 from __future__ import annotations
 
