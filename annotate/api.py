@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate import graph as graphmod
-from annotate import target as targetmod
-from annotate.excerpt import Excerpt, code_html, doc_start, read_excerpt
-from annotate.query import CallEdge, Index, Symbol
+from annotate.index import target as targetmod
+from annotate.index.query import CallEdge, Index, Symbol
+from annotate.render import graph as graphmod
+from annotate.render.excerpt import Excerpt, code_html, doc_start, read_excerpt
 
 
 @dataclass
@@ -138,7 +138,7 @@ class CorpusView:
         **options: Any,
     ) -> GraphView:
         """The call graph around ``names`` as inline SVG; ``options`` are the other
-        :class:`annotate.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir)."""
+        :class:`annotate.render.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir)."""
         spec = graphmod.GraphSpec(
             focus=list(names),
             depth=depth,

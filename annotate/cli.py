@@ -17,8 +17,9 @@ import pkgutil
 import sys
 from typing import NoReturn
 
-from annotate import __version__, commands, index
+from annotate import __version__, commands
 from annotate.errors import UserError
+from annotate.index import build as index
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate import callgraph, index
-from annotate.query import Index
+from annotate.index import build as index
+from annotate.index import callgraph
+from annotate.index.query import Index
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "go"

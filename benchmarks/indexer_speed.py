@@ -29,16 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate import goparse, index
 from annotate.errors import UserError
-from annotate.query import Index
+from annotate.index import build as index
+from annotate.index.query import Index
+from annotate.parse.syntax import new_parser
 
 # The cold and warm runs build as the `annotate index` program does (annotate.cli.run):
 # the builder's heap is left to the process exit, which skips its teardown.
 _CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
-from annotate import index
+from annotate.index import build as index
 index.leave_heap_to_exit = True
 root, import_root, db = sys.argv[1:4]
 t = time.perf_counter()
@@ -56,7 +57,7 @@ os._exit(0)
 
 def bare_parse(root: Path) -> tuple[float, int, int]:
     paths = list(index.discover(root))
-    parser = goparse.new_parser()
+    parser = new_parser()
     size = 0
     started = time.perf_counter()
     for rel in paths:

@@ -46,7 +46,7 @@ class GoRunError(RuntimeError):
 
 def _cache_root() -> Path:
     try:
-        from annotate.cache import cache_root
+        from annotate.sources.cache import cache_root
     except ImportError:  # pragma: no cover - annotate is part of this repository
         return Path.home() / ".cache" / "k8s-reading-kit"
     return cache_root()
@@ -54,8 +54,8 @@ def _cache_root() -> Path:
 
 def _cached_gopath() -> Path:
     try:
-        from annotate.cache import corpus_dir
-        from annotate.lock import get_corpus, with_profile
+        from annotate.sources.cache import corpus_dir
+        from annotate.sources.lock import get_corpus, with_profile
 
         return corpus_dir(with_profile(get_corpus("kubernetes"), "full"))
     except Exception:  # the lock or profile may not exist yet; fall back to the layout

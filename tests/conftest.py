@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.cache import cache_root, installed_corpus_dir
-from annotate.lock import Corpus, get_corpus
+from annotate.sources.cache import cache_root, installed_corpus_dir
+from annotate.sources.lock import Corpus, get_corpus
 
 
 def _corpus_or_skip(name: str) -> tuple[Corpus, Path]:

@@ -7,10 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from annotate import buildctx, graph, target
 from annotate.errors import UserError
-from annotate.excerpt import doc_start, read_excerpt
-from annotate.query import CallEdge, Index, Symbol
+from annotate.index import target
+from annotate.index.query import CallEdge, Index, Symbol
+from annotate.parse import buildctx
+from annotate.render import graph
+from annotate.render.excerpt import doc_start, read_excerpt
 
 
 def _add_target(p: argparse.ArgumentParser) -> None:

@@ -2,8 +2,9 @@
 
 * ``annotate notes`` resolves every symbol-anchored note under ``annotations/`` against the
   pinned corpus and fails on drift (a symbol or anchor fragment that is gone or ambiguous).
-* ``annotate mirrors`` lists every ``@mirrors("<go/ssa symbol>")`` declaration of
-  ``reference_impl`` and fails when a declared Go symbol does not exist in the corpus.
+* ``annotate mirrors`` lists every ``@mirrors("<go/ssa symbol>")`` declaration of the
+  installed mirror packages (:mod:`annotate.reading.mirrors`) and fails when a declared Go
+  symbol does not exist in the corpus.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
-    from annotate import pairing
+    from annotate.reading import pairing
 
     directory = Path(args.dir) if args.dir else pairing.ANNOTATIONS
     checked = pairing.check_all(directory)
@@ -52,9 +53,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 def cmd_mirrors(args: argparse.Namespace) -> int:
     from annotate import api
-    from annotate.lock import load_lock
-    from annotate.query import AmbiguousSymbol, SymbolNotFound
-    from reference_impl.mirrors import import_all, registry
+    from annotate.index.query import AmbiguousSymbol, SymbolNotFound
+    from annotate.reading.mirrors import import_all, registry
+    from annotate.sources.lock import load_lock
 
     import_all(strict=True)
     corpora = load_lock()

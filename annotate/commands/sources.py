@@ -22,10 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from annotate import fetch as fetching
-from annotate.cache import cache_root
 from annotate.errors import UserError
-from annotate.lock import (
+from annotate.sources import fetch as fetching
+from annotate.sources.cache import cache_root
+from annotate.sources.lock import (
     Corpus,
     LockError,
     load_lock,
@@ -243,7 +243,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
         header = (
             f"# {corpus.name} {corpus.tag} ({corpus.commit}): every file of the tree, as "
             "`git ls-tree -r` prints it.\n# Paths and git blob ids only; checked against the "
-            f"root tree {tree} by annotate.lock.with_profile.\n"
+            f"root tree {tree} by annotate.sources.lock.with_profile.\n"
         )
         path.write_text(header + listing, encoding="utf-8")
         profiles = dict(corpus.profiles)

@@ -8,7 +8,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from annotate.lock import Corpus, parse_lock, render_lock
+from annotate.sources.lock import Corpus, parse_lock, render_lock
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate.annotations import Location, NoteError, check_note, parse_note
+from annotate.notes.annotations import Location, NoteError, check_note, parse_note
 
 GO = """package demo
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.annotations import load_notes
-from annotate.pairing import ANNOTATIONS, check_with_corpus, corpus_view
+from annotate.notes.annotations import load_notes
+from annotate.reading.pairing import ANNOTATIONS, check_with_corpus, corpus_view
 
 NOTES = load_notes(ANNOTATIONS)
 

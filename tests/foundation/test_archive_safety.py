@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate import fetch as fetching
-from annotate.archive import UnsafeArchive, extract_stream
+from annotate.sources import fetch as fetching
+from annotate.sources.archive import UnsafeArchive, extract_stream
 from tests.foundation.helpers import FILES, cache_is_clean, make_corpus, tar_gz
 
 
@@ -66,7 +66,7 @@ def test_member_outside_the_top_directory_is_refused(tmp_path: Path):
 
 
 def test_garbage_is_a_broken_archive(tmp_path: Path):
-    from annotate.archive import BrokenArchive
+    from annotate.sources.archive import BrokenArchive
 
     with pytest.raises(BrokenArchive, match="could not be read"):
         extract_stream(io.BytesIO(b"\x1f\x8b not really gzip"), tmp_path, "sha256", bool, True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate import fetch as fetching
+from annotate.sources import fetch as fetching
 from tests.foundation.helpers import make_corpus, make_git_repo, write_lock
 
 
@@ -83,7 +83,7 @@ def test_cli_fetch_from_and_errors(tmp_path):
 
 
 def test_cache_location_from_environment(tmp_path, monkeypatch):
-    from annotate.cache import cache_root
+    from annotate.sources.cache import cache_root
 
     monkeypatch.setenv("K8S_READING_KIT_CACHE", str(tmp_path / "envcache"))
     assert cache_root() == (tmp_path / "envcache").resolve()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate import fetch as fetching
+from annotate.sources import fetch as fetching
 
 pytestmark = pytest.mark.corpus
 
@@ -26,8 +26,8 @@ def test_etcd_operator_verifies(etcd_operator_corpus):
 
 
 def test_kubernetes_full_tree_verifies_when_present():
-    from annotate.cache import installed_gopath
-    from annotate.lock import get_corpus, with_profile
+    from annotate.sources.cache import installed_gopath
+    from annotate.sources.lock import get_corpus, with_profile
 
     if installed_gopath() is None:
         pytest.skip("the full kubernetes tree is not in the cache; "

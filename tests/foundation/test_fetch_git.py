@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate import fetch as fetching
-from annotate.cache import MARKER, corpus_dir, installed_corpus_dir
-from annotate.lock import with_profile
+from annotate.sources import fetch as fetching
+from annotate.sources.cache import MARKER, corpus_dir, installed_corpus_dir
+from annotate.sources.lock import with_profile
 from tests.foundation.helpers import (
     FILES,
     cache_is_clean,

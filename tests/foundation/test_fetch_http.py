@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate import fetch as fetching
-from annotate.download import DownloadError
+from annotate.sources import fetch as fetching
+from annotate.sources.download import DownloadError
 from tests.foundation.helpers import COMMIT, FILES, cache_is_clean, make_corpus, tar_gz
 
 ARCHIVE = tar_gz(FILES)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.gittree import tree_id
-from annotate.lock import LockError, load_lock, parse_lock, render_lock
+from annotate.sources.gittree import tree_id
+from annotate.sources.lock import LockError, load_lock, parse_lock, render_lock
 from tests.foundation.helpers import git, make_corpus, make_git_repo
 
 SPEC = {
@@ -114,7 +114,7 @@ def test_tree_id_matches_git(tmp_path: Path):
 
 def test_full_profile_manifest_is_tied_to_the_tree():
     """The committed full-tree manifest hashes to the tree id recorded in the lock."""
-    from annotate.lock import get_corpus, with_profile
+    from annotate.sources.lock import get_corpus, with_profile
 
     full = with_profile(get_corpus("kubernetes"), "full")  # raises if they disagree
     assert full.scheme == "gitblob"
@@ -123,7 +123,7 @@ def test_full_profile_manifest_is_tied_to_the_tree():
 
 
 def test_tampered_manifest_is_refused(tmp_path: Path):
-    from annotate.lock import get_corpus, repo_root, with_profile
+    from annotate.sources.lock import get_corpus, repo_root, with_profile
 
     corpus = get_corpus("kubernetes")
     text = (repo_root() / "locks/kubernetes-full.tree").read_text()

@@ -1,4 +1,4 @@
-"""annotate.pairing: Go beside its Python mirror, and notes with resolved anchors."""
+"""annotate.reading.pairing: Go beside its Python mirror, and notes with resolved anchors."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate import pairing
-from annotate.annotations import Location, check_note, parse_note
-from annotate.query import AmbiguousSymbol, SymbolNotFound
+from annotate.index.query import AmbiguousSymbol, SymbolNotFound
+from annotate.notes.annotations import Location, check_note, parse_note
+from annotate.reading import pairing
 
 SYNC = "(*k8s.io/kubernetes/pkg/kubelet/eviction.managerImpl).synchronize"
 MET = "k8s.io/kubernetes/pkg/kubelet/eviction.thresholdsMet"

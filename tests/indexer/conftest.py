@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate import target
-from annotate.callgraph import available as callgraph_available
-from annotate.query import Index
+from annotate.index import target
+from annotate.index.callgraph import available as callgraph_available
+from annotate.index.query import Index
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "go"
 MODULE = "example.com/fixture"

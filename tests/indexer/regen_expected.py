@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annotate import callgraph
+from annotate.index import callgraph
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "go"
 MODULE = "example.com/fixture"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.buildctx import Platform, eval_go_build, exclusion_reason, parse_platform
+from annotate.parse.buildctx import Platform, eval_go_build, exclusion_reason, parse_platform
 
 LINUX = Platform()
 WINDOWS = Platform(goos="windows", goarch="amd64")

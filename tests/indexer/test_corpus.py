@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from annotate import target
-from annotate.lock import Corpus
-from annotate.query import Index
+from annotate.index import target
+from annotate.index.query import Index
+from annotate.sources.lock import Corpus
 
 EV = "k8s.io/kubernetes/pkg/kubelet/eviction"
 SYNC = f"(*{EV}.managerImpl).synchronize"

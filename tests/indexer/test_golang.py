@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate import callgraph
+from annotate.index import callgraph
 from tests.indexer.conftest import EXPECTED, FIXTURE, MODULE
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from annotate.goparse import parse_bytes
+from annotate.parse.facts import parse_bytes
 
 SRC = b"""package demo
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from annotate import api, graph
-from annotate.query import Index, Symbol
+from annotate import api
+from annotate.index.query import Index, Symbol
+from annotate.render import graph
 from tests.indexer.conftest import FIXTURE, MODULE
 
 

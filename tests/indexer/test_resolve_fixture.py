@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.callgraph import read_tsv
-from annotate.query import Index
+from annotate.index.callgraph import read_tsv
+from annotate.index.query import Index
 from tests.indexer.conftest import EXPECTED
 
 EV = "example.com/fixture/eviction"
@@ -136,7 +136,7 @@ def test_symbol_suffixes(fixture_index: Index, query: str, expected: str) -> Non
 
 
 def test_ambiguous_suffix_lists_candidates(fixture_index: Index) -> None:
-    from annotate.query import AmbiguousSymbol
+    from annotate.index.query import AmbiguousSymbol
 
     with pytest.raises(AmbiguousSymbol) as err:
         fixture_index.resolve("Area")

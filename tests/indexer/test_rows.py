@@ -1,8 +1,8 @@
-"""annotate.rows: symbol ids and table rows made from the resolver's records."""
+"""annotate.index.rows: symbol ids and table rows made from the resolver's records."""
 
 from __future__ import annotations
 
-from annotate.rows import Rows
+from annotate.index.rows import Rows
 
 
 def _symbol(sym: str) -> tuple:

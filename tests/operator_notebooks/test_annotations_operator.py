@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from annotate import api
-from annotate.annotations import Location, check_note, load_notes
 from annotate.errors import UserError
-from annotate.pairing import mirrors_of
+from annotate.notes.annotations import Location, check_note, load_notes
+from annotate.reading.pairing import mirrors_of
 
 NOTES_DIR = Path(__file__).parents[2] / "annotations" / "operator"
 NOTES = load_notes(NOTES_DIR)

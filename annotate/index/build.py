@@ -8,7 +8,7 @@ Building is incremental at two levels:
   all (the "warm" case: one ``stat`` per file).
 
 Resolution is global (a change in one file can change edges anywhere), so any
-change re-runs :func:`annotate.resolve.resolve` over the stored facts.
+change re-runs :func:`annotate.resolve.resolver.resolve` over the stored facts.
 Parsing runs in a process pool (one worker per core) because tree-sitter
 parsing and fact extraction are CPU-bound Python; the parent loads each file's
 facts as it arrives.  An index with nothing to keep (none yet, or another schema,
@@ -32,8 +32,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate import buildctx, dbwriter, goparse, resolve, rows
-from annotate.lock import go_package_path
+from annotate.index import dbwriter, rows
+from annotate.parse import buildctx, syntax
+from annotate.parse.facts import parse_bytes
+from annotate.resolve import resolver as resolve
+from annotate.sources.lock import go_package_path
 
 SCHEMA_VERSION = "5"
 SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
@@ -122,7 +125,7 @@ def _parse_job(
     reason = buildctx.exclusion_reason(rel, data, platform)
     if reason is not None:
         return rel, sha, reason, "[]", b""
-    facts = goparse.parse_bytes(data, _worker_parser())
+    facts = parse_bytes(data, _worker_parser())
     errors = json.dumps(facts["errors"])
     # marshal, not JSON: it is several times faster to load, and it keeps shared
     # sub-expressions and interned names shared, which bounds memory on big trees.
@@ -134,10 +137,10 @@ def _parse_job(
 _PARSER = None
 
 
-def _worker_parser() -> goparse.ts.Parser:
+def _worker_parser() -> syntax.ts.Parser:
     global _PARSER
     if _PARSER is None:
-        _PARSER = goparse.new_parser()
+        _PARSER = syntax.new_parser()
     return _PARSER
 
 
@@ -353,15 +356,26 @@ def _build_into(
 def _code_hash(stage: str) -> str:
     """Hash of the code of a stage, so an upgraded parser or resolver invalidates the
     stored facts or edges instead of silently serving stale ones."""
-    here = Path(__file__).resolve().parent
-    names = {
-        "parse": ("goparse.py", "buildctx.py", "queries/facts.scm", "lock.py"),
-        "resolve": ("resolve.py", "gomodel.py", "gotypes.py", "flow.py", "index.py", "rows.py"),
-    }[stage]
+    here = Path(__file__).resolve().parent.parent  # the annotate package
     digest = hashlib.sha256(sys.version.encode())  # marshal's format follows Python
-    for name in names:
-        digest.update((here / name).read_bytes())
+    for path in stage_files(stage):
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def stage_files(stage: str) -> list[Path]:
+    """The files whose code decides what a stage stores: its whole package (every module
+    and query in it, however the package is split) and the few modules outside it that
+    decide stored values -- a file's package path (``sources/lock.py``) for the facts;
+    the builder and the row maker for the edges."""
+    here = Path(__file__).resolve().parent.parent
+    package, extra = {
+        "parse": ("parse", ("sources/lock.py",)),
+        "resolve": ("resolve", ("index/build.py", "index/rows.py")),
+    }[stage]
+    files = sorted(p for p in (here / package).rglob("*") if p.suffix in (".py", ".scm"))
+    return files + [here / name for name in extra]
 
 
 def _sha(root: Path, rel: str) -> str:
@@ -442,9 +456,9 @@ class _Store:
     tables emptied and stripped of their indexes (built once at the end, much faster
     than row by row).
 
-    What it is given goes by name; :class:`annotate.rows.Rows` turns names into ids
+    What it is given goes by name; :class:`annotate.index.rows.Rows` turns names into ids
     and records into rows where the statements run.  With a ``writer``
-    (:mod:`annotate.dbwriter`) that is its process, on the other core, while this one
+    (:mod:`annotate.index.dbwriter`) that is its process, on the other core, while this one
     resolves calls: the symbols are handed over as soon as they are declared, the
     call sites settled in the first round as they come.  For small corpora, a process
     costs more than it saves, and the rows are made and written here.

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate.cache import cache_root
-from annotate.fetch import Status, check
-from annotate.lock import Corpus, load_lock
+from annotate.sources.cache import cache_root
+from annotate.sources.fetch import Status, check
+from annotate.sources.lock import Corpus, load_lock
 
 STATE_LABELS = {
     "verified": '<span style="color:#1a7f37">● verified</span>',
@@ -41,7 +41,7 @@ def go_facts(directory: Path, depth: int = 3) -> CorpusFacts:
     """Count Go files, lines and declared functions; group files by their first path parts."""
     from tree_sitter import Query, QueryCursor
 
-    from annotate.goparse import language, new_parser
+    from annotate.parse.syntax import language, new_parser
 
     parser = new_parser()
     query = Query(language(), FUNC_QUERY)

@@ -7,16 +7,16 @@ literals, return statements and call arguments; a slot's values are the union of
 what its bindings evaluate to (function names, method values, closures, the
 results of calls).  Cycles (state machines whose states return the next state)
 are resolved by rounds: a slot being computed answers with what the previous
-round found, and :meth:`annotate.resolve.Resolver.resolve_calls` repeats rounds
+round found, and :meth:`annotate.resolve.resolver.Resolver.resolve_calls` repeats rounds
 until no slot grows.
 
-:class:`ValueFlow` is a mixin of :class:`annotate.resolve.Resolver`.
+:class:`ValueFlow` is a mixin of :class:`annotate.resolve.resolver.Resolver`.
 """
 
 from __future__ import annotations
 
-from annotate.gomodel import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
-from annotate.goparse import POS
+from annotate.parse.syntax import POS
+from annotate.resolve.model import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
 
 # The expression forms :meth:`ValueFlow.values_of` can find a function in; binding
 # anything else (constants, nil, arithmetic, ...) to a slot could never add a value.

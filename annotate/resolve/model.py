@@ -1,7 +1,7 @@
 """The resolver's data model: inputs, declarations, resolved types, outputs.
 
-Shared by :mod:`annotate.gotypes` (type inference), :mod:`annotate.flow`
-(function values) and :mod:`annotate.resolve` (calls), which only pass these
+Shared by :mod:`annotate.resolve.types` (type inference), :mod:`annotate.resolve.flow`
+(function values) and :mod:`annotate.resolve.resolver` (calls), which only pass these
 around.  Resolved types are plain tuples tagged by their first element:
 ``("N", pkg, name)`` named, ``("P", t)`` pointer, ``("S", t)`` slice or array,
 ``("M", k, v)`` map, ``("C", t)`` channel, ``("F", params, results, variadic)``,
@@ -127,7 +127,7 @@ Edge = tuple[str, str, str, str, str, str, int, int]
 
 # A call site whose edges are final after the first round of resolution:
 # (caller, ((callee, dispatch, via), ...), mode, file, line, col) -- one record per
-# site, however many callees (annotate.rows makes the edge rows).
+# site, however many callees (annotate.index.rows makes the edge rows).
 SettledSite = tuple[str, tuple[tuple[str, str, str], ...], str, str, int, int]
 
 

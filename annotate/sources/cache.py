@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from annotate.lock import Corpus
+from annotate.sources.lock import Corpus
 
 CACHE_ENV = "K8S_READING_KIT_CACHE"
 MARKER = ".corpus.json"
@@ -57,7 +57,7 @@ def installed_corpus_dir(corpus: Corpus, root: Path | None = None) -> Path | Non
     """The corpus directory if a completed fetch put it there, else None.
 
     Presence of the marker means a fetch completed and verified every file;
-    use ``annotate.fetch.check`` to re-verify the content on disk.
+    use ``annotate.sources.fetch.check`` to re-verify the content on disk.
     """
     directory = corpus_dir(corpus, root)
     marker = read_marker(directory)
@@ -68,6 +68,6 @@ def installed_corpus_dir(corpus: Corpus, root: Path | None = None) -> Path | Non
 
 def installed_gopath(corpus_name: str = "kubernetes", root: Path | None = None) -> Path | None:
     """GOPATH root of the verified full-tree profile (``<dir>/src/<import root>``), or None."""
-    from annotate.lock import get_corpus, with_profile  # avoid an import cycle at load time
+    from annotate.sources.lock import get_corpus, with_profile  # avoid an import cycle at load time
 
     return installed_corpus_dir(with_profile(get_corpus(corpus_name), "full"), root)

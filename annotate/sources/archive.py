@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from annotate.errors import UserError
-from annotate.verify import write_hashed, write_link
+from annotate.sources.verify import write_hashed, write_link
 
 
 class UnsafeArchive(UserError):

@@ -71,7 +71,7 @@ class Corpus:
     import_root: str  # Go import path of the repository root
     reading_set: tuple[str, ...]  # path patterns, relative to the repository root
     files: dict[str, str] = field(hash=False, compare=False)  # path -> digest (see scheme)
-    scheme: str = "sha256"  # how ``files`` digests are computed (annotate.verify)
+    scheme: str = "sha256"  # how ``files`` digests are computed (annotate.sources.verify)
     profile: str = "reading"  # "reading" (the reading set) or "full" (the whole tree)
     subdir: str = ""  # where the tree sits inside the cache directory ("src/<import root>")
     profiles: dict[str, dict] = field(default_factory=dict, hash=False, compare=False)
@@ -211,7 +211,7 @@ def with_profile(corpus: Corpus, profile: str, lock_dir: Path | None = None) -> 
     manifest = (lock_dir or repo_root()) / str(_require(spec, "manifest", where, str))
     tree = str(_require(spec, "tree", where, str))
     entries = read_tree_manifest(manifest)
-    from annotate.gittree import tree_id  # local import: only full profiles need it
+    from annotate.sources.gittree import tree_id  # local import: only full profiles need it
 
     actual = tree_id(entries)
     if actual != tree:

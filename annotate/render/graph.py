@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from annotate.errors import UserError
-from annotate.query import CallEdge, Index, Symbol
+from annotate.index.query import CallEdge, Index, Symbol
 
 DIRECTIONS = ("callees", "callers", "both")
 GROUPS = ("package", "file", "type", "none")

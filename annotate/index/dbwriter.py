@@ -7,12 +7,12 @@ takes the GIL back for every row, and with the resolver busy in Python each hand
 waits out the interpreter's switch interval.  So a separate process does them.
 
 It is a fresh interpreter running this small module (``python -m
-annotate.dbwriter``), not a fork: it shares nothing with the builder's large heap,
+annotate.index.dbwriter``), not a fork: it shares nothing with the builder's large heap,
 and -- unlike multiprocessing's "spawn" -- it never re-imports the caller's main
 script.  Messages come on its stdin (marshal, length-prefixed: ten times faster than pickle
 for rows of ints and strings), in order: ``(sql, rows)`` for
 ``executemany``, ``(sql, None)`` for a script, ``(sql, kind, records)`` for
-``executemany`` of the rows :class:`annotate.rows.Rows` makes of the records (its
+``executemany`` of the rows :class:`annotate.index.rows.Rows` makes of the records (its
 method ``kind``; one ``Rows`` for the whole run, so symbol ids are assigned here),
 ``None`` to commit and stop; it answers ``ok`` or the error on its stdout.
 """
@@ -27,7 +27,7 @@ import sys
 import threading
 from typing import BinaryIO
 
-from annotate.rows import Rows
+from annotate.index.rows import Rows
 
 
 def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None:
@@ -92,7 +92,7 @@ class Writer:
         path = conn.execute("PRAGMA database_list").fetchone()[2]
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "annotate.dbwriter", path, mode],
+            [sys.executable, "-m", "annotate.index.dbwriter", path, mode],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

@@ -5,7 +5,7 @@ The resolver names symbols by string; the index stores integer ids.  Whoever tur
 names into ids owns the id space, so it is one object, :class:`Rows`, fed in the order
 the resolver produces (symbols, then the call sites settled in the first round, then
 the remaining edges and the unresolved calls) -- ids then come out the same wherever
-it runs.  It runs in the writer process for big corpora (:mod:`annotate.dbwriter`):
+it runs.  It runs in the writer process for big corpora (:mod:`annotate.index.dbwriter`):
 expanding ~8e5 edges from ~4.6e5 call sites is work that process has time for while
 the builder resolves calls, and the builder sends one record per site instead of
 building every row twice (once by name, once by id).  For small corpora the index
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotate.gomodel import Edge, SettledSite, SymbolRow
+from annotate.resolve.model import Edge, SettledSite, SymbolRow
 
 # Statements for the rows each method returns (the index's table layouts).
 SYMBOLS = "INSERT INTO symbols VALUES (?,?,?,?,?,?,?,?,?,?,?)"

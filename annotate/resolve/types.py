@@ -6,7 +6,7 @@ of names, fields, parameters and results, and follows the forms that carry types
 switches).  Interface dispatch resolves to every corpus type whose method set
 has the interface's methods with compatible signatures.
 
-:class:`TypeInference` is a mixin of :class:`annotate.resolve.Resolver`, whose
+:class:`TypeInference` is a mixin of :class:`annotate.resolve.resolver.Resolver`, whose
 constructor owns the state it reads (packages, functions, memos).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from annotate.gomodel import (
+from annotate.resolve.model import (
     BUILTIN_TYPES,
     END,
     ERROR_IFACE,

@@ -1,12 +1,12 @@
 """Resolve per-file facts into go/ssa symbols and call edges.
 
-Input: the facts of every file of a corpus (from :mod:`annotate.goparse`) with
+Input: the facts of every file of a corpus (from :mod:`annotate.parse.facts`) with
 their package import paths.  Output: symbols, edges and unresolved calls, named
 the way ``callgraph`` prints go/ssa functions (``pkg.F``, ``(*pkg.T).M``,
 ``pkg.F$1``).
 
-The work is split by question: :mod:`annotate.gotypes` answers "what type is
-this?", :mod:`annotate.flow` "which functions may this value be?", and this
+The work is split by question: :mod:`annotate.resolve.types` answers "what type is
+this?", :mod:`annotate.resolve.flow` "which functions may this value be?", and this
 module declares the symbols, resolves every call site with both, and emits the
 results.
 """
@@ -17,8 +17,9 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from annotate.flow import ValueFlow
-from annotate.gomodel import (
+from annotate.parse.syntax import POS
+from annotate.resolve.flow import ValueFlow
+from annotate.resolve.model import (
     BUILTIN_FUNCS,
     BUILTIN_TYPES,
     Edge,
@@ -38,8 +39,7 @@ from annotate.gomodel import (
     render,
     show_type,
 )
-from annotate.goparse import POS
-from annotate.gotypes import TypeInference
+from annotate.resolve.types import TypeInference
 
 __all__ = ["Edge", "FileInput", "Result", "SettledSite", "SymbolRow", "Unresolved", "resolve"]
 

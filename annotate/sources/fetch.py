@@ -3,7 +3,7 @@
 Sources, in the order a user meets them:
 
 * the GitHub archive of the pinned commit (online, the default), streamed and
-  extracted selectively (``annotate.archive``);
+  extracted selectively (``annotate.sources.archive``);
 * ``--from PATH`` where PATH is a git repository, bare or not, holding the
   pinned commit: content is read from git's objects at that commit, never from
   the work tree;
@@ -33,12 +33,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotate import archive
-from annotate.cache import MARKER, corpora_dir, corpus_dir, installed_corpus_dir, read_marker
-from annotate.download import ResponseStream
 from annotate.errors import UserError
-from annotate.lock import Corpus
-from annotate.verify import Problem, compare, hash_tree, summarize, write_hashed, write_link
+from annotate.sources import archive
+from annotate.sources.cache import (
+    MARKER,
+    corpora_dir,
+    corpus_dir,
+    installed_corpus_dir,
+    read_marker,
+)
+from annotate.sources.download import ResponseStream
+from annotate.sources.lock import Corpus
+from annotate.sources.verify import Problem, compare, hash_tree, summarize, write_hashed, write_link
 
 ProgressFn = Callable[[str, int, int | None], None]  # (what, done, total)
 

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotate import buildctx, index
-from annotate.cache import cache_root, installed_corpus_dir
-from annotate.cache import index_path as corpus_index_path
 from annotate.errors import UserError
-from annotate.lock import Corpus, get_corpus
+from annotate.index import build as index
+from annotate.parse import buildctx
+from annotate.sources.cache import cache_root, installed_corpus_dir
+from annotate.sources.cache import index_path as corpus_index_path
+from annotate.sources.lock import Corpus, get_corpus
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The notebook views of part I and part II of the book::
 
-    >>> from annotate.pairing import beside, mirrors_of, note
+    >>> from annotate.reading.pairing import beside, mirrors_of, note
     >>> beside("eviction.thresholdsMet")          # Go excerpt | Python mirror, two columns
     >>> mirrors_of("managerImpl.synchronize")     # [Mirror(...)]
     >>> sync = note("managerImpl.synchronize")     # the note, anchors -> lines + permalinks
@@ -25,7 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from annotate.annotations import (
+from annotate.errors import UserError
+from annotate.index.query import AmbiguousSymbol, SymbolNotFound, normalize
+from annotate.notes.annotations import (
     CheckedNote,
     Location,
     Note,
@@ -34,11 +36,10 @@ from annotate.annotations import (
     load_notes,
     parse_note,
 )
-from annotate.errors import UserError
-from annotate.excerpt import FONT, code_html
-from annotate.query import AmbiguousSymbol, SymbolNotFound, normalize
+from annotate.reading import mirrors
+from annotate.render.excerpt import FONT, code_html
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ANNOTATIONS = REPO / "annotations"
 # Two columns side by side; they stack when the page is too narrow for both.
 ROW = (
@@ -86,16 +87,12 @@ def available(name: str = "kubernetes") -> bool:
 def _load_mirrors() -> None:
     """Register every ``@mirrors`` declaration; an optional dependency of one mirror
     must not hide the others in a notebook (``annotate mirrors`` is the strict check)."""
-    from reference_impl.mirrors import import_all
-
-    import_all(strict=False)
+    mirrors.import_all(strict=False)
 
 
-def _all_mirrors() -> list[Any]:
-    from reference_impl.mirrors import registry
-
+def _all_mirrors() -> list[mirrors.Mirror]:
     _load_mirrors()
-    return registry()
+    return mirrors.registry()
 
 
 def _matches(full: str, query: str) -> bool:
@@ -105,7 +102,7 @@ def _matches(full: str, query: str) -> bool:
     return norm == want or norm.endswith("/" + want) or norm.endswith("." + want)
 
 
-def mirrors_of(go_symbol: str) -> list[Any]:
+def mirrors_of(go_symbol: str) -> list[mirrors.Mirror]:
     """Mirrors declared for ``go_symbol`` (full go/ssa name, or an unambiguous suffix).
 
     A suffix that matches several mirrored Go symbols raises :class:`AmbiguousSymbol`.
