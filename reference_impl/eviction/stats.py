@@ -10,10 +10,10 @@ offending path.  The accessors used on the hot path assume a validated document
 from __future__ import annotations
 
 import functools
-import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reference_impl.eviction.rfc3339 import RFC3339Error, parse_rfc3339
 from reference_impl.eviction.types import PodStats, Summary
 
 SYSTEM_CONTAINER_PODS = "pods"
@@ -81,23 +81,40 @@ class GoTime(datetime):
         return NotImplemented if key is None else self._key() >= key
 
 
-_FRACTION = re.compile(r"\.(\d+)")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=1024)
 def parse_time(text: str) -> datetime:
-    """RFC 3339 time as metav1.Time accepts it (``Z`` or an offset), to the nanosecond."""
+    """A stats timestamp as metav1.Time decodes it: Go's ``time.Parse(time.RFC3339, s)``
+    (see :mod:`reference_impl.eviction.rfc3339` for exactly what that accepts), kept to the
+    nanosecond in a :class:`GoTime`.
+
+    >>> t = parse_time("2018-11-26T13:00:00.1234567+01:00")
+    >>> (t.isoformat(), t.nanosecond)
+    ('2018-11-26T12:00:00.123456+00:00', 700)
+    >>> parse_time("2018-11-26T12:00:00z")
+    Traceback (most recent call last):
+    ...
+    reference_impl.eviction.stats.SummaryError: invalid RFC 3339 time '2018-11-26T12:00:00z': ...
+
+    Go also accepts years 0000-9999 in any zone; a Python datetime holds years 1-9999 only,
+    so an instant outside those (``0000-06-01T00:00:00Z``) is refused with that reason -- a
+    limit of the mirror, not of Go.
+    """
     try:
-        value = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError as err:
-        raise SummaryError(f"invalid RFC 3339 time {text!r}") from err
-    if value.tzinfo is None:
-        raise SummaryError(f"invalid RFC 3339 time {text!r}: no time zone")
-    value = value.astimezone(UTC)
-    fraction = _FRACTION.search(text)
-    nanos = int(fraction.group(1)[6:9].ljust(3, "0")) if fraction else 0
-    result = GoTime(*value.timetuple()[:6], value.microsecond, UTC)
-    result.nanosecond = nanos
+        instant = parse_rfc3339(text)
+    except RFC3339Error as err:
+        raise SummaryError(f"invalid RFC 3339 time {text!r}: {err}") from None
+    try:
+        value = _EPOCH + timedelta(seconds=instant.unix_seconds)
+    except OverflowError:
+        raise SummaryError(
+            f"RFC 3339 time {text!r} is valid in Go but outside the years 1-9999 that this "
+            "mirror's datetimes can hold"
+        ) from None
+    result = GoTime(*value.timetuple()[:6], instant.nanosecond // 1000, UTC)
+    result.nanosecond = instant.nanosecond % 1000
     return result
 
 

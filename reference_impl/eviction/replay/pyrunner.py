@@ -17,7 +17,7 @@ import traceback
 from datetime import datetime, timedelta
 from typing import Any
 
-from differential.schema import gates_of
+from reference_impl.eviction.replay.schema import gates_of
 
 _VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])")
 

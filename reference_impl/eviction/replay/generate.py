@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from differential.schema import SIGNALS
+from reference_impl.eviction.replay.schema import SIGNALS
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from differential.compare import reclaimed_resource, threshold_key
+from reference_impl.eviction.replay.compare import reclaimed_resource, threshold_key
 
 SIGNAL_RESOURCE = {
     "memory.available": "memory",
@@ -182,7 +182,7 @@ def _critical(scenario: dict[str, Any], name: str) -> bool:
 
 
 def scenario_branches(scenario: dict[str, Any], go: dict[str, Any]) -> Counter:
-    from differential.schema import gates_of
+    from reference_impl.eviction.replay.schema import gates_of
 
     counts: Counter = Counter()
     if go.get("error"):

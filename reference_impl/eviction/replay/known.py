@@ -94,7 +94,7 @@ def explain(
     run_python: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> str | None:
     """The key of the known bug whose fix makes ``scenario`` agree with Go, if any."""
-    from differential.compare import compare
+    from reference_impl.eviction.replay.compare import compare
 
     for bug in KNOWN_BUGS:
         with bug.patch():
