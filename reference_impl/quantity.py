@@ -81,7 +81,9 @@ _BIN_BY_EXP = {v: k for k, v in _BIN_SUFFIXES.items()}
 _SUFFIX_LETTERS = frozenset("eEinumkKMGTP")
 _DIGITS = frozenset("0123456789")
 # What inf.Dec.SetString accepts for the numeric part (sign, digits, one dot).
-_DEC_NUMBER = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$")
+# regex: ASCII digits only (re.ASCII, explicit [0-9]) as Go's parser; used with fullmatch so
+# no '$'-before-newline laxity; no letters, so no case folding question.
+_DEC_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
 
 
 class QuantityError(ValueError):
@@ -137,7 +139,9 @@ def _interpret(suffix: str) -> tuple[int, int, Format]:
         return 2, _BIN_SUFFIXES[suffix], BINARY_SI
     if len(suffix) > 1 and suffix[0] in "eE":
         exp_text = suffix[1:]
-        if re.fullmatch(r"[+-]?[0-9]+", exp_text):
+        # regex: strconv.ParseInt's syntax for the exponent: ASCII digits (re.ASCII, [0-9]),
+        # whole string (fullmatch); int() below would also take '_' and spaces, Go does not.
+        if re.fullmatch(r"[+-]?[0-9]+", exp_text, re.ASCII):
             exp = int(exp_text)
             if -(1 << 63) <= exp <= _MAX_INT64:
                 # Go truncates the parsed int64 to int32.
@@ -216,7 +220,7 @@ def _parse(text: str) -> tuple[int, Format, str, Rep]:
     if fast is not None:
         nanos, int_value, scale = fast
         return nanos, fmt, text if keep else "", ("i", int_value, scale)
-    if not _DEC_NUMBER.match(value):
+    if not _DEC_NUMBER.fullmatch(value):
         raise QuantityError(ERR_NUMERIC)
     amount = Fraction(value)
     amount *= Fraction(10) ** exponent if base == 10 else Fraction(2) ** exponent

@@ -14,7 +14,10 @@ from fractions import Fraction
 
 from reference_impl.mirrors import mirrors
 
-_FLOAT_RE = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+# regex: strconv.ParseFloat's decimal syntax (Go 1.10: no '_', no hex). Explicit [0-9] and
+# re.ASCII: Go reads ASCII digits only. fullmatch, not match + '$': '$' also matches before a
+# trailing newline, and Fraction() would then accept "1.5\n", which Go rejects. Case: [eE].
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _F32 = struct.Struct("<f")
 _U32 = struct.Struct("<I")
 _MAX_F32_ROUNDING_LIMIT = Fraction(2**128 - 2**103)  # max float32 + half an ulp
@@ -24,8 +27,25 @@ class GoError(ValueError):
     """An error value returned by a Go standard-library function."""
 
 
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+               "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
+
+
 def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``strconv.Quote``: Go escapes, printable runes kept, others as \\x / \\u / \\U."""
+    out = []
+    for ch in s:
+        if ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif ch == " " or (ch.isprintable() and not ch.isspace()):
+            out.append(ch)
+        elif ord(ch) < 0x80:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _f32_bits(value: float) -> int:
@@ -78,7 +98,7 @@ def parse_float32(text: str) -> float:
         return -math.inf if lowered.startswith("-") else math.inf
     if lowered == "nan":
         return math.nan
-    if not _FLOAT_RE.match(text):
+    if not _FLOAT_RE.fullmatch(text):
         raise GoError(f"strconv.ParseFloat: parsing {_quote(text)}: invalid syntax")
     value = _nearest_float32(Fraction(text))
     if math.isinf(value):

@@ -61,6 +61,11 @@ class GoTime(datetime):
         key = self._other(other)
         return NotImplemented if key is None else self._key() == key
 
+    def __ne__(self, other: object) -> bool:
+        # datetime's own __ne__ would compare microseconds only
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() != key
+
     def __hash__(self) -> int:
         return hash(self._key())
 

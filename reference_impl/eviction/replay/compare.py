@@ -46,7 +46,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RECLAIM_EVENT = re.compile(r"^Warning EvictionThresholdMet Attempting to reclaim (\S+)$")
+# regex: the event text the kubelet formats (%s of a resource name: ASCII). re.ASCII so \S
+# is Go's ASCII notion; \Z, not '$', so a trailing newline is not silently accepted; used
+# with match (anchored at the start). Case-sensitive, as the event text is.
+RECLAIM_EVENT = re.compile(r"Warning EvictionThresholdMet Attempting to reclaim (\S+)\Z", re.ASCII)
+# regex: the "[A B]" list of %v-formatted node conditions; no classes, anchors or case
+# questions: one bracketed group, leftmost-first = leftmost-longest here (no alternation).
 CONDITIONS_IN_MESSAGE = re.compile(r"\[([^\]]*)\]")
 
 

@@ -19,7 +19,9 @@ from typing import Any
 
 from reference_impl.eviction.replay.schema import gates_of
 
-_VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])")
+# regex: Go fmt verbs in the kubelet's own format strings; fmt reads ASCII digits for width
+# and precision (re.ASCII). Unanchored on purpose (every verb); case-sensitive like fmt.
+_VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])", re.ASCII)
 
 
 def go_sprintf(fmt: str, *args: Any) -> str:
