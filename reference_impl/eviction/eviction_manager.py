@@ -8,7 +8,8 @@ injected clock.  Each pass can record a :class:`~.trace.SyncTrace`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -95,6 +96,16 @@ def _go_list(items: list[str]) -> str:
 
 class Manager:
     """``managerImpl``: the eviction manager and its pod admission handler."""
+
+    def __iter__(self) -> Iterator[Manager]:
+        """The pair ``new_manager`` returned in earlier releases: deprecated, one release."""
+        warnings.warn(
+            "new_manager() returns one object, the Manager and the PodAdmitHandler; unpacking "
+            "it as (manager, admit_handler) is deprecated and stops working next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return iter((self, self))
 
     @mirrors(f"{_EV}.managerImpl")
     def __init__(
@@ -574,8 +585,25 @@ def new_manager(
     clock: Clock,
     *,
     record_traces: bool = True,
-) -> tuple[Manager, Manager]:
-    """Return the manager and its admission handler (the same object, as in Go)."""
+) -> Manager:
+    """``NewManager``: one object that is both the Manager and the PodAdmitHandler.
+
+    Go returns ``(Manager, lifecycle.PodAdmitHandler)``, the same ``*managerImpl`` twice.
+    Here it is returned once. Unpacking it as a pair (``manager, handler = new_manager(...)``,
+    the form of earlier releases) still works for one release, with a DeprecationWarning.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+    >>> from reference_impl.eviction.fakes import FakeSummaryProvider
+    >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+    >>> gc = FakeDiskGC()
+    >>> manager = new_manager(FakeSummaryProvider(), Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(), gc, gc, FakeRecorder(), {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)))
+    >>> manager.admit(PodAdmitAttributes(pod={"metadata": {"name": "web"}})).admit
+    True
+    """
     manager = Manager(
         summary_provider,
         config,
@@ -587,7 +615,7 @@ def new_manager(
         clock,
         record_traces=record_traces,
     )
-    return manager, manager
+    return manager
 
 
 @dataclass

@@ -263,9 +263,8 @@ def _run(m: _Mirror, sc: dict[str, Any], result: dict[str, Any]) -> None:
         thresholds=thresholds,
         kernel_memcg_notification=False,
     )
-    manager, admit_handler = ev.new_manager(
-        provider, config, killer.kill, gc, gc, recorder, node_ref, clock
-    )
+    manager = ev.new_manager(provider, config, killer.kill, gc, gc, recorder, node_ref, clock)
+    admit_handler = manager  # one object: the Manager and the PodAdmitHandler
     disk_info = DiskInfo(sc["dedicated_imagefs"], sc.get("disk_info_errors", 0))
     lsci = m.features.enabled("LocalStorageCapacityIsolation")
     tracer = _Tracer(m)
