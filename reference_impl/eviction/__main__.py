@@ -56,6 +56,10 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``python -m reference_impl.eviction`` command line; return the exit status
+    (0 ok, 1 a replay found an unexplained mismatch, 2 bad input, 3 input on which the 1.10
+    kubelet would panic). A project command, not a mirror of a Go symbol; it is run by
+    ``tests/eviction/test_simulator.py`` and the replay tests rather than as a doctest."""
     parser = argparse.ArgumentParser(
         prog="python -m reference_impl.eviction",
         description="The release-1.10 (v1.10.11) kubelet eviction manager, mirrored in Python.",

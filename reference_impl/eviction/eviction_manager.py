@@ -95,7 +95,34 @@ def _go_list(items: list[str]) -> str:
 
 
 class Manager:
-    """``managerImpl``: the eviction manager and its pod admission handler."""
+    """``managerImpl``: the eviction manager and its pod admission handler.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import (
+    ...     FakeDiskGC,
+    ...     FakeDiskInfoProvider,
+    ...     FakePodKiller,
+    ...     FakeRecorder,
+    ...     FakeSummaryProvider,
+    ... )
+    >>> from reference_impl.eviction.types import Config
+    >>> gc = FakeDiskGC()
+    >>> m = Manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
+    >>> m.synchronize(FakeDiskInfoProvider(False), lambda: []) is None
+    True
+    >>> m.is_under_memory_pressure()
+    False
+    """
 
     def __iter__(self) -> Iterator[Manager]:
         """The pair ``new_manager`` returned in earlier releases: deprecated, one release."""
@@ -546,6 +573,11 @@ def start_memory_threshold_notifier(
 
     Returns what would be registered — attribute, usage threshold, description —
     for the first matching memory.available threshold, or None.
+
+    Mirrors Go ``eviction.startMemoryThresholdNotifier``.
+
+    >>> start_memory_threshold_notifier([], {}, True, lambda desc: None) is None
+    True
     """
     for threshold in thresholds:
         if threshold.signal != SIGNAL_MEMORY_AVAILABLE or hard != h.is_hard_eviction_threshold(
@@ -598,9 +630,16 @@ def new_manager(
     >>> from reference_impl.eviction.fakes import FakeSummaryProvider
     >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
     >>> gc = FakeDiskGC()
-    >>> manager = new_manager(FakeSummaryProvider(), Config(0, timedelta(minutes=5), []),
-    ...     FakePodKiller(), gc, gc, FakeRecorder(), {"kind": "Node"},
-    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)))
+    >>> manager = new_manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
     >>> manager.admit(PodAdmitAttributes(pod={"metadata": {"name": "web"}})).admit
     True
     """
@@ -626,6 +665,34 @@ class MonitorLoop:
     time, not the manager's clock); here the pause goes through the injected
     clock too, so a fake clock drives the whole loop and nothing really sleeps.
     The cleanup wait after an eviction uses the clock in Go as well.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import (
+    ...     FakeDiskGC,
+    ...     FakeDiskInfoProvider,
+    ...     FakePodKiller,
+    ...     FakeRecorder,
+    ...     FakeSummaryProvider,
+    ... )
+    >>> from reference_impl.eviction.types import Config
+    >>> gc = FakeDiskGC()
+    >>> m = new_manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
+    >>> loop = MonitorLoop(
+    ...     m, FakeDiskInfoProvider(False), lambda: [], lambda pod: True, timedelta(seconds=10)
+    ... )
+    >>> loop.run_for(timedelta(minutes=1))
+    >>> loop.iterations
+    6
     """
 
     manager: Manager

@@ -24,7 +24,11 @@ _MAX_F32_ROUNDING_LIMIT = Fraction(2**128 - 2**103)  # max float32 + half an ulp
 
 
 class GoError(ValueError):
-    """An error value returned by a Go standard-library function."""
+    """An error value returned by a Go standard-library function.
+
+    >>> isinstance(GoError("time: invalid duration x"), ValueError)
+    True
+    """
 
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -91,7 +95,13 @@ def _nearest_float32(x: Fraction) -> float:
 
 @mirrors("strconv.ParseFloat")
 def parse_float32(text: str) -> float:
-    """``strconv.ParseFloat(text, 32)``: a float32 value, or GoError with Go's text."""
+    """``strconv.ParseFloat(text, 32)``: a float32 value, or GoError with Go's text.
+
+    >>> parse_float32("10.5")
+    10.5
+    >>> parse_float32("1e-1")
+    0.10000000149011612
+    """
     lowered = text.lower()
     body = lowered[1:] if lowered[:1] in ("+", "-") else lowered
     if body in ("inf", "infinity") and (lowered[:1] in ("+", "-") or lowered == body):
@@ -121,7 +131,13 @@ _MAX_INT64 = (1 << 63) - 1
 
 @mirrors("time.ParseDuration")
 def parse_duration_ns(text: str) -> int:
-    """``time.ParseDuration`` in Go 1.10: nanoseconds, or GoError with Go's text."""
+    """``time.ParseDuration`` in Go 1.10: nanoseconds, or GoError with Go's text.
+
+    >>> parse_duration_ns("1m30s")
+    90000000000
+    >>> parse_duration_ns("1.5h") // 10**9
+    5400
+    """
     orig = text
     invalid = GoError("time: invalid duration " + orig)
     s = text

@@ -42,12 +42,23 @@ _INT64_MAX = (1 << 63) - 1
 
 
 class RFC3339Error(ValueError):
-    """``time.Parse(time.RFC3339, value)`` would return an error; the message says why."""
+    """``time.Parse(time.RFC3339, value)`` would return an error; the message says why.
+
+    >>> try:
+    ...     parse_rfc3339("2018-11-26T12:00:00")
+    ... except RFC3339Error as e:
+    ...     print(e)
+    cannot parse '' as 'Z07:00' (zone)
+    """
 
 
 @dataclass(frozen=True)
 class GoInstant:
-    """A parsed time: Unix seconds, nanoseconds (0..999,999,999), and the zone offset."""
+    """A parsed time: Unix seconds, nanoseconds (0..999,999,999), and the zone offset.
+
+    >>> GoInstant(0, 1, 0) == parse_rfc3339("1970-01-01T00:00:00.000000001Z")
+    True
+    """
 
     unix_seconds: int
     nanosecond: int
@@ -137,7 +148,7 @@ def parse_rfc3339(text: str) -> GoInstant:
 
     >>> parse_rfc3339("2018-11-26T12:00:00.5Z")
     GoInstant(unix_seconds=1543233600, nanosecond=500000000, offset_seconds=0)
-    >>> parse_rfc3339("2018-11-26T9:00:00+-1:00").offset_seconds   # Go's atoi takes a sign
+    >>> parse_rfc3339("2018-11-26T9:00:00+-1:00").offset_seconds  # Go's atoi takes a sign
     -3600
     >>> parse_rfc3339("2018-11-26 12:00:00Z")
     Traceback (most recent call last):

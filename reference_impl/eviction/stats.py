@@ -31,7 +31,14 @@ _MAX_UINT64 = (1 << 64) - 1
 
 
 class SummaryError(ValueError):
-    """The Summary JSON is not a valid stats/v1alpha1 Summary."""
+    """The Summary JSON is not a valid stats/v1alpha1 Summary.
+
+    >>> try:
+    ...     validate_summary({"pods": []})
+    ... except SummaryError as e:
+    ...     print(e)
+    summary: missing required field 'node'
+    """
 
 
 class GoTime(datetime):
@@ -41,6 +48,11 @@ class GoTime(datetime):
     microseconds.  Two stats timestamps 100 ns apart are different times to the 1.10
     kubelet (thresholdsUpdatedStats keeps the threshold), so the sub-microsecond part
     is carried here and takes part in comparisons.  Found by the differential run.
+
+    >>> a = parse_time("2018-11-26T12:00:00.0000001Z")
+    >>> b = parse_time("2018-11-26T12:00:00.0000002Z")
+    >>> isinstance(a, GoTime), a < b, a != b
+    (True, True, True)
     """
 
     nanosecond: int = 0  # 0..999, below the microseconds (class default survives copies)
@@ -124,7 +136,13 @@ def parse_time(text: str) -> datetime:
 
 
 def obs_time(obj: dict[str, Any]) -> datetime | None:
-    """The ``time`` field of a stats object; ``None`` is Go's zero time."""
+    """The ``time`` field of a stats object; ``None`` is Go's zero time.
+
+    >>> obs_time({"time": "2018-11-26T12:00:00Z"}).isoformat()
+    '2018-11-26T12:00:00+00:00'
+    >>> obs_time({}) is None, obs_time({"time": "0001-01-01T00:00:00Z"}) is None
+    (True, True)
+    """
     raw = obj.get("time")
     if raw is None:
         return None
@@ -134,6 +152,11 @@ def obs_time(obj: dict[str, Any]) -> datetime | None:
 
 
 def format_time(value: datetime) -> str:
+    """A time as RFC 3339 in UTC, whole seconds.
+
+    >>> format_time(parse_time("2018-11-26T13:00:00+01:00"))
+    '2018-11-26T12:00:00Z'
+    """
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -211,7 +234,11 @@ def _or_empty(obj: dict[str, Any], key: str) -> Any:
 
 
 def validate_summary(summary: Any) -> Summary:
-    """Check ``summary`` is a Summary document; return it unchanged or raise."""
+    """Check ``summary`` is a Summary document; return it unchanged or raise.
+
+    >>> validate_summary({"node": {"nodeName": "n"}, "pods": []})["node"]
+    {'nodeName': 'n'}
+    """
     doc = _expect_object(summary, "summary")
     if "node" not in doc or doc["node"] is None:
         raise SummaryError("summary: missing required field 'node'")
@@ -259,8 +286,18 @@ def validate_summary(summary: Any) -> Summary:
 
 
 def pod_stats_uid(stats: PodStats) -> str:
+    """The pod UID of a PodStats object ('' when absent).
+
+    >>> pod_stats_uid({"podRef": {"name": "web", "uid": "u1"}})
+    'u1'
+    """
     return str((stats.get("podRef") or {}).get("uid", ""))
 
 
 def pod_stats_list(summary: Summary) -> list[PodStats]:
+    """The pod stats of a Summary ([] when absent).
+
+    >>> pod_stats_list({"node": {}}), len(pod_stats_list({"pods": [{}, {}]}))
+    ([], 2)
+    """
     return summary.get("pods") or []
