@@ -13,6 +13,7 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,7 @@ def markdown(d: dict, wall: float) -> str:
         f"| ticks whose evicted pod had exact ranking ties | {d['tie_ticks']} |",
         f"| branch coverage | {cov['reached']}/{cov['of']} |",
         f"| seconds (wall, load + regenerate + replay) | {wall:.1f} |",
+        f"| load average (1 min) at the end, {os.cpu_count()} cores | {os.getloadavg()[0]:.1f} |",
         "",
         "Seconds by stage: " + ", ".join(f"{k} {v}" for k, v in d["seconds"].items()),
         "",

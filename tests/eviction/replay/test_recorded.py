@@ -199,8 +199,10 @@ def test_generator_still_reproduces_the_shared_recording() -> None:
     """The generator must stay byte for byte what it was when the recording was made: the
     first 300 scenarios regenerate to their recorded hashes (the benchmark checks all
     20,000), and the first 40 replay clean."""
-    rec = recorded.load(SHARED[0])
-    pairs = list(itertools.islice(recorded.pairs(rec), 300))
+    # json only: schema validation of the whole file is the benchmark's (and the sample's) job
+    data = json.loads(gzip.decompress(SHARED[0].read_bytes()))
+    rec = recorded.Recording(str(SHARED[0]), dict(data, records=data["records"][:300], count=300))
+    pairs = list(recorded.pairs(rec))
     assert len(pairs) == 300
     for sc, g in pairs[:40]:
         assert compare(g, pyrunner.run_scenario(sc)).ok
