@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     exp.set_defaults(func=_explain)
     replay_cli.add_commands(sub)
     args = parser.parse_args(argv)
-    if args.command in ("replay", "generate", "mirror", "shrink-crash"):
+    if args.command in replay_cli.COMMANDS:
         return replay_cli.run_command(args)
     try:
         return int(args.func(args))

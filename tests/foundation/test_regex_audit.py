@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDITED = ROOT / "reference_impl"
@@ -167,6 +169,94 @@ def test_a_noted_ascii_fullmatch_pattern_passes() -> None:
 
 
 # ------------------------------------------------------------ the decisions, in behaviour
+
+
+def _float_ok(text: str) -> bool:
+    from reference_impl.eviction.goparse import GoError, parse_float32
+
+    try:
+        parse_float32(text)
+    except GoError:
+        return False
+    return True
+
+
+def _quantity_ok(text: str) -> bool:
+    from reference_impl.quantity import QuantityError, parse_quantity
+
+    try:
+        parse_quantity(text)
+    except QuantityError:
+        return False
+    return True
+
+
+def _symbol_ok(text: str) -> bool:
+    from reference_impl.mirrors import parse_go_symbol
+
+    try:
+        parse_go_symbol(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _reclaim_ok(text: str) -> bool:
+    from reference_impl.eviction.replay.compare import reclaimed_resource
+
+    return reclaimed_resource([text]) is not None
+
+
+# (check, input, accepted, why -- Go's behaviour the pattern must reproduce)
+DECISIONS = [
+    (_float_ok, "1.5", True, "strconv.ParseFloat: decimal"),
+    (_float_ok, "1E5", True, "exponent letter in either case"),
+    (_float_ok, "-.5e-3", True, "sign, no integer part, signed exponent"),
+    (_float_ok, "1.5\n", False, "ParseFloat rejects a trailing newline ('$' would not)"),
+    (_float_ok, " 1.5", False, "no leading space"),
+    (_float_ok, "1.5 ", False, "no trailing space (Python's float() would strip it)"),
+    (_float_ok, "\u0661.5", False, "Arabic-Indic digit: Go reads ASCII digits only"),
+    (_float_ok, "1_000", False, "Go 1.10: no underscores"),
+    (_quantity_ok, "1e3", True, "decimal exponent suffix"),
+    (_quantity_ok, "1e\u0663", False, "exponent digits are ASCII (strconv.ParseInt)"),
+    (_quantity_ok, "1e3\n", False, "the whole string must be a quantity"),
+    (_quantity_ok, "\uff11Gi", False, "fullwidth digit is no number"),
+    (_symbol_ok, "k8s.io/kubernetes/pkg/kubelet/eviction.thresholdsMet", True, "pkg.F"),
+    (_symbol_ok, "(*k8s.io/kubernetes/pkg/kubelet/eviction.managerImpl).synchronize", True,
+     "(*T).M"),
+    (_symbol_ok, "k8s.io/kubernetes/pkg/kubelet/eviction.thresholdsMet\n", False,
+     "fullmatch: no trailing newline"),
+    (_symbol_ok, "example.com/p.\u00e9t\u00e9", True, "Go identifiers may be Unicode letters"),
+    (_reclaim_ok, "Warning EvictionThresholdMet Attempting to reclaim memory", True, "the event"),
+    (_reclaim_ok, "Warning EvictionThresholdMet Attempting to reclaim memory\n", False,
+     "\\Z: the whole event text"),
+    (_reclaim_ok, "Warning EvictionThresholdMet Attempting to reclaim nodefs\u00a0x", True,
+     "ASCII \\S as in RE2: a no-break space is not a space"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("check", "text", "accepted", "why"), DECISIONS)
+def test_decision_table(check, text: str, accepted: bool, why: str) -> None:
+    assert check(text) is accepted, why
+
+
+_ascii_float = st.from_regex(
+    r"[+-]?(?:[0-9]{1,6}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})(?:[eE][+-]?[0-9])?", fullmatch=True
+)
+_non_ascii_digits = st.characters(categories=["Nd"]).filter(lambda c: not "0" <= c <= "9")
+
+
+@given(_ascii_float, st.sampled_from(["\n", " ", "\t", "\r\n"]))
+def test_float_with_trailing_whitespace_is_refused(text: str, tail: str) -> None:
+    assert _float_ok(text)
+    assert not _float_ok(text + tail)
+
+
+@given(_ascii_float, _non_ascii_digits, st.data())
+def test_float_with_a_non_ascii_digit_is_refused(text: str, digit: str, data) -> None:
+    positions = [i for i, c in enumerate(text) if c.isdigit()]
+    i = data.draw(st.sampled_from(positions))
+    assert not _float_ok(text[:i] + digit + text[i + 1 :])
 
 
 def test_float_syntax_refuses_a_trailing_newline_and_unicode_digits() -> None:

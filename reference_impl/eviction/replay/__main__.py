@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,6 +151,9 @@ def _shrink_crash(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+COMMANDS = ("replay", "generate", "mirror", "python", "shrink-crash")
+
+
 def add_commands(sub: Any) -> None:
     """Add ``replay``, ``generate``, ``mirror`` and ``shrink-crash`` to a subparsers object."""
     r = sub.add_parser("replay", help="replay recorded real-kubelet decisions through the mirror")
@@ -161,7 +165,11 @@ def add_commands(sub: Any) -> None:
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--prefix", default="s")
     g.set_defaults(func=_generate)
-    m = sub.add_parser("mirror", help="run scenarios through the mirror; one result JSON a line")
+    m = sub.add_parser(
+        "mirror",
+        aliases=["python"],  # its name in the retired differential CLI
+        help="run scenarios through the mirror; one result JSON a line",
+    )
     m.add_argument("scenarios")
     m.set_defaults(func=_mirror)
     s = sub.add_parser("shrink-crash", help="shrink scenarios that crash the mirror")
@@ -176,6 +184,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (RecordingError, ReplayInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,7 +76,9 @@ def test_planted_mirror_bug_is_an_unexplained_mismatch(
 def test_cli_replays_the_sample(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     assert cli.main(["replay", str(SAMPLE), "--json", str(out)]) == 0
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.err == ""  # the progress bar stays silent when stderr is not a terminal
+    text = captured.out
     assert "330 scenarios" in text and "(0 unexplained)" in text
     assert "branch coverage: 38/38" in text
     assert json.loads(out.read_text())[0]["scenarios"] == 330
