@@ -190,6 +190,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m reference_impl.eviction.replay``; return the exit status."""
     ap = argparse.ArgumentParser(
         prog="python -m reference_impl.eviction.replay",
         description=__doc__,

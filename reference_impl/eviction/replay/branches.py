@@ -80,6 +80,7 @@ def tick_branches(
     tick: dict[str, Any],
     gates: dict[str, bool],
 ) -> list[str]:
+    """The branches one recorded Go tick reached (inferred from what the run observed)."""
     out: list[str] = []
     trace = tick["trace"]
     if not trace.get("reached"):
@@ -182,6 +183,7 @@ def _critical(scenario: dict[str, Any], name: str) -> bool:
 
 
 def scenario_branches(scenario: dict[str, Any], go: dict[str, Any]) -> Counter:
+    """Count the branches every tick of a recorded Go run reached."""
     from reference_impl.eviction.replay.schema import gates_of
 
     counts: Counter = Counter()

@@ -57,6 +57,8 @@ CONDITIONS_IN_MESSAGE = re.compile(r"\[([^\]]*)\]")
 
 @dataclass
 class Mismatch:
+    """One decision on which the recorded Go result and the mirror differ."""
+
     scenario: str
     tick: int | None
     field: str
@@ -73,6 +75,9 @@ class Mismatch:
 
 @dataclass
 class Comparison:
+    """The comparison of one scenario: its mismatches, and where Go's nondeterminism parted the
+    runs."""
+
     scenario: str
     mismatches: list[Mismatch] = field(default_factory=list)
     diverged_at: int | None = None  # tick after which nondeterminism made the runs part
@@ -111,6 +116,7 @@ def percentage_key(p: float | str) -> float | str:
 
 
 def value_key(v: dict[str, Any] | None) -> tuple | None:
+    """A threshold value as a comparable key (quantity in milli-units, or the percentage)."""
     if v is None:
         return None
     if v.get("quantity_milli") is not None:
@@ -119,6 +125,7 @@ def value_key(v: dict[str, Any] | None) -> tuple | None:
 
 
 def value_text(v: dict[str, Any] | None) -> str | None:
+    """A threshold value as text, for reports."""
     return None if v is None else v.get("quantity")
 
 
@@ -133,6 +140,7 @@ def grace_key(ns: int) -> int:
 
 
 def threshold_key(t: dict[str, Any]) -> tuple:
+    """A threshold as a comparable key (signal, operator, value, grace period, min reclaim)."""
     return (
         t["signal"],
         t.get("operator"),
@@ -143,10 +151,12 @@ def threshold_key(t: dict[str, Any]) -> tuple:
 
 
 def threshold_text_key(t: dict[str, Any]) -> tuple:
+    """A threshold as a key built from the text of its values."""
     return (threshold_key(t), value_text(t["value"]), value_text(t.get("min_reclaim")))
 
 
 def quantity_key(q: dict[str, Any]) -> tuple:
+    """A derived threshold quantity as a comparable key."""
     return (
         q["signal"],
         grace_key(q["grace_period_ns"]),
@@ -170,6 +180,7 @@ def normalize_message(message: str) -> str:
 
 
 def event_kind(event: str) -> str:
+    """What an event is about, ignoring text that legitimately differs."""
     if m := RECLAIM_EVENT.match(event):
         return f"reclaim:{m.group(1)}"
     if event.startswith("Warning Evicted pod ephemeral local storage usage exceeds"):
@@ -178,6 +189,7 @@ def event_kind(event: str) -> str:
 
 
 def reclaimed_resource(events: list[str]) -> str | None:
+    """The resource an ``EvictionThresholdMet`` event says is being reclaimed, if any."""
     for e in events:
         if m := RECLAIM_EVENT.match(e):
             return m.group(1)
@@ -195,6 +207,7 @@ def _eviction_key(e: dict[str, Any]) -> tuple:
 
 
 def compare_parse(cmp: Comparison, go: dict[str, Any], py: dict[str, Any]) -> None:
+    """Compare the parsed thresholds and quantities of a scenario."""
     if go["ok"] != py["ok"]:
         cmp.add(None, "parse.ok", go.get("error") or go["ok"], py.get("error") or py["ok"])
         return
@@ -368,6 +381,7 @@ def compare_mirror_trace(
 
 
 def compare(go: dict[str, Any], py: dict[str, Any]) -> Comparison:
+    """Compare a recorded Go result with the mirror's result for the same scenario."""
     cmp = Comparison(scenario=go.get("id") or py.get("id") or "?")
     if go.get("error"):
         if go["error"].startswith("panic:"):

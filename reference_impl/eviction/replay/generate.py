@@ -57,6 +57,8 @@ class Chooser:
 
 
 class RandomChooser(Chooser):
+    """Choices drawn from a seeded ``random.Random`` (reproducible batches)."""
+
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
@@ -65,6 +67,8 @@ class RandomChooser(Chooser):
 
 
 class HypothesisChooser(Chooser):
+    """Choices drawn by hypothesis (failing scenarios shrink with hypothesis)."""
+
     def __init__(self, draw: Callable[[Any], Any]) -> None:
         from hypothesis import strategies as st
 
@@ -76,6 +80,7 @@ class HypothesisChooser(Chooser):
 
 
 def rfc3339(t: datetime) -> str:
+    """A time as RFC 3339 in UTC, whole seconds."""
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -283,6 +288,7 @@ def _min_reclaim(c: Chooser, signal: str) -> str:
 
 
 def gen_flags(c: Chooser) -> dict[str, Any]:
+    """Eviction flags: hard and soft thresholds, grace periods, minimum reclaim, allocatable."""
     hard: dict[str, str] = {}
     soft: dict[str, str] = {}
     grace: dict[str, str] = {}
@@ -430,6 +436,7 @@ def _resources(c: Chooser, qos: str) -> dict[str, Any]:
 
 
 def gen_pod(c: Chooser, name: str, gates: dict[str, bool]) -> dict[str, Any]:
+    """One pod bound to the node, of any QoS class, with volumes and priorities."""
     qos = c.choice(("BestEffort", "Burstable", "Guaranteed"))
     n_containers = c.integer(1, 2)
     containers = [
@@ -461,6 +468,7 @@ def gen_pod(c: Chooser, name: str, gates: dict[str, bool]) -> dict[str, Any]:
 
 
 def gen_probe_pods(c: Chooser) -> list[dict[str, Any]]:
+    """The pods offered to ``Admit`` after every tick."""
     probes = []
     for i, kind in enumerate(
         c.subset(
@@ -667,6 +675,7 @@ def _zero_time(c: Chooser, obj: dict[str, Any] | None) -> None:
 
 
 def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[dict[str, Any]]:
+    """The clock steps and ``/stats/summary`` documents of a scenario."""
     mem_cap = c.choice((1, 2, 4, 8, 16, 64)) * Gi + c.choice((0, 0, 1, 4095, 123457))
     node_cap = c.choice((10, 20, 50, 100)) * Gi + c.choice((0, 0, 1, 999999))
     node_inodes = c.choice((100_000, 500_000, 1_000_000))
@@ -822,6 +831,7 @@ def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[d
 
 
 def gen_scenario(c: Chooser, scenario_id: str) -> dict[str, Any]:
+    """One scenario, every choice made through ``c``."""
     gates = {
         "PodPriority": c.chance(50),
         "LocalStorageCapacityIsolation": not c.chance(20),
@@ -875,6 +885,7 @@ def gen_scenario(c: Chooser, scenario_id: str) -> dict[str, Any]:
 
 
 def random_scenario(rng: random.Random, scenario_id: str) -> dict[str, Any]:
+    """One scenario drawn from ``rng``."""
     return gen_scenario(RandomChooser(rng), scenario_id)
 
 

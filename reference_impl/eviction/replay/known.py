@@ -24,6 +24,8 @@ INT64_MAX = (1 << 63) - 1
 
 @dataclass(frozen=True)
 class KnownBug:
+    """A mirror bug found by comparison with the real code, and its candidate fix."""
+
     key: str
     summary: str
     minimal: str

@@ -70,6 +70,7 @@ _MIRROR: _Mirror | None = None
 
 
 def mirror() -> _Mirror:
+    """The mirror's modules, imported once."""
     global _MIRROR
     if _MIRROR is None:
         _MIRROR = _Mirror()
@@ -96,6 +97,8 @@ class InjectedError(RuntimeError):
 
 
 class SummaryProvider:
+    """The scenario's summaries, with the injected failures."""
+
     def __init__(self) -> None:
         self.current: dict | None = None
         self.after: dict | None = None
@@ -111,6 +114,8 @@ class SummaryProvider:
 
 
 class DiskInfo:
+    """Whether the runtime has a dedicated image fs; fails the first ``failures`` calls."""
+
     def __init__(self, dedicated: bool, failures: int = 0) -> None:
         self.dedicated = dedicated
         self.failures = failures
@@ -124,6 +129,8 @@ class DiskInfo:
 
 
 class GC:
+    """Image and container GC that count calls and swap in the summary after reclaim."""
+
     def __init__(self, provider: SummaryProvider) -> None:
         self.provider = provider
         self.images = 0
@@ -148,6 +155,8 @@ class GC:
 
 
 class Killer:
+    """Records every pod kill; fails when asked to."""
+
     def __init__(self) -> None:
         self.kills: list[tuple[dict, Any, int | None]] = []
         self.fail = False
@@ -159,6 +168,8 @@ class Killer:
 
 
 class Recorder:
+    """Records events as ``type reason message`` strings, formatted like Go."""
+
     def __init__(self) -> None:
         self.events: list[str] = []
 
@@ -179,6 +190,7 @@ def _status_field(status: Any, name: str) -> Any:
 
 
 def value_dict(value: Any) -> dict[str, Any]:
+    """A threshold value in the result format."""
     q = getattr(value, "quantity", None)
     if q is not None:
         return {"quantity": str(q), "quantity_milli": q.milli_value(), "percentage": None}
@@ -186,6 +198,7 @@ def value_dict(value: Any) -> dict[str, Any]:
 
 
 def threshold_dict(t: Any) -> dict[str, Any]:
+    """A threshold in the result format."""
     return {
         "signal": t.signal,
         "operator": t.operator,
@@ -203,6 +216,7 @@ def _parse_time(text: str) -> datetime:
 
 
 def run_scenario(scenario: dict[str, Any]) -> dict[str, Any]:
+    """Run one scenario through the mirror; the result in the recorded format."""
     m = mirror()
     result: dict[str, Any] = {"id": scenario["id"], "parse": None, "ticks": [], "error": None}
     try:
@@ -441,4 +455,5 @@ class _Tracer:
 
 
 def run(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run every scenario through the mirror."""
     return [run_scenario(s) for s in scenarios]

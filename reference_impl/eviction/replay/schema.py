@@ -231,6 +231,7 @@ def check_summary(summary: Any, where: str = "summary") -> list[str]:
 
 
 def check_pod(pod: Any, where: str = "pod") -> list[str]:
+    """Problems with a pod dict (empty when it is well formed)."""
     errors: list[str] = []
     if not _expect(isinstance(pod, dict), where, "must be an object", errors):
         return errors

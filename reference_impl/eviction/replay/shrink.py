@@ -39,6 +39,7 @@ def _drop_pod(sc: dict[str, Any], name: str) -> dict[str, Any]:
 
 def reductions(sc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     # whole ticks, from the end first (later ticks rarely matter to an earlier mismatch)
+    """Every one-step reduction of a scenario (smaller candidates first)."""
     for i in reversed(range(len(sc["ticks"]))):
         out = copy.deepcopy(sc)
         del out["ticks"][i]
