@@ -195,6 +195,6 @@ def get_threshold_quantity(value: ThresholdValue, capacity: Quantity | None) -> 
     if not INT64_MIN <= truncated <= INT64_MAX:
         # So does any finite value outside int64 (CVTTSD2SQ on amd64): 100.0% of a capacity
         # of 2**63-1 bytes is float64 2**63, which becomes -2**63 -- a threshold never met.
-        # Found by the differential run against the real code (differential/known.py).
+        # Found by comparison with the real code (reference_impl/eviction/replay/known.py).
         return new_quantity(INT64_MIN, BINARY_SI)
     return new_quantity(truncated, BINARY_SI)

@@ -1,6 +1,6 @@
 """Compare the Go harness and the Python mirror, decision by decision.
 
-Both sides produce the result shape documented in :mod:`differential.schema`. The
+Both sides produce the result shape documented in :mod:`reference_impl.eviction.replay.schema`. The
 comparison is exact except where release-1.10 itself is not deterministic; there it
 accepts every outcome Go could have produced:
 

@@ -18,7 +18,7 @@ not; node-level reclaim that frees enough or not.
 
 Where release-1.10 is random (Go map iteration) the generator keeps the outcome
 well-defined and the comparator accepts every outcome Go could produce; see
-``differential/compare.py`` for the list.
+``reference_impl/eviction/replay/compare.py`` for the list.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Mirror bugs found by the differential run, each with a candidate fix.
+"""Mirror bugs found by comparison with the real code, each with a candidate fix.
 
 A mismatch is *explained* by a known bug when applying that bug's candidate fix to the
 mirror (a temporary monkeypatch, never an edit of ``reference_impl``) makes the scenario

@@ -1,9 +1,10 @@
 """Run scenarios through the Python mirror (``reference_impl.eviction``).
 
-This adapter does for the mirror exactly what ``harness/eviction_harness_test.go`` does
-for the Go package: parse the flags, build the manager with our own fakes and a fake
-clock, run ``synchronize`` once per tick, offer the probe pods to ``admit``, and record
-the result in the shape of :mod:`differential.schema`. Where the Go harness recomputes
+This adapter does for the mirror exactly what the (retired, external) Go harness did for
+the Go package when the recordings were made: parse the flags, build the manager with our
+own fakes and a fake clock, run ``synchronize`` once per tick, offer the probe pods to
+``admit``, and record the result in the shape of :mod:`reference_impl.eviction.replay.schema`.
+Where the Go harness recomputes
 intermediate decisions with package helpers, this one calls the mirror's helpers of the
 same names; a helper the mirror lacks simply leaves that part of the trace out.
 """

@@ -58,7 +58,7 @@ a string, shortest round-trip form, so that NaN survives JSON).
 against the evicted one. ``active`` (Go only) lists the pods handed to ``synchronize``.
 ``trace.reclaim_sufficient`` is set when GC ran: no configured threshold is met on the
 summary read after it. The mirror adds ``mirror_trace``: its own ``Manager.last_trace``
-reduced to comparable facts (see ``differential.pyrunner.mirror_trace``).
+reduced to comparable facts (see ``reference_impl.eviction.replay.pyrunner.mirror_trace``).
 """
 
 from __future__ import annotations
