@@ -41,7 +41,11 @@ SUMMARY_KEYS = (
 
 
 class ReplayInputError(ValueError):
-    """A scenarios file the commands cannot use; the message names the file and the place."""
+    """A scenarios file the commands cannot use; the message names the file and the place.
+
+    >>> issubclass(ReplayInputError, ValueError)
+    True
+    """
 
 
 def _load_scenarios(path: str) -> list[dict[str, Any]]:
@@ -84,7 +88,20 @@ def _with_progress(items: Iterator[Any], total: int, label: str) -> Iterator[Any
 
 
 def replay_files(paths: list[str], *, progress: bool = True) -> list[dict[str, Any]]:
-    """Replay every recording; one report dict per file (raises RecordingError)."""
+    """Replay every recording; one report dict per file (raises RecordingError).
+
+    >>> import pathlib
+    >>> sample = (
+    ...     pathlib.Path(__file__).resolve().parents[3]
+    ...     / "tests"
+    ...     / "eviction"
+    ...     / "data"
+    ...     / "recorded_sample.json.gz"
+    ... )
+    >>> (d,) = replay_files([str(sample)], progress=False)
+    >>> d["scenarios"], d["mismatching_scenarios_unexplained"]
+    (330, 0)
+    """
     from reference_impl.eviction.replay import recorded
     from reference_impl.eviction.replay.run import replay
 
@@ -100,7 +117,14 @@ def replay_files(paths: list[str], *, progress: bool = True) -> list[dict[str, A
 
 
 def summary_lines(d: dict[str, Any]) -> list[str]:
-    """What ``replay`` prints for one file's report."""
+    """What ``replay`` prints for one file's report.
+
+    >>> from reference_impl.eviction.replay.run import Report
+    >>> d = Report(source="rec.json", scenarios=2, ticks=9).to_dict()
+    >>> line = summary_lines(d)[0]
+    >>> line.startswith("rec.json: 2 scenarios, 9 ticks"), "0 mismatches (0 unexplained)" in line
+    (True, True)
+    """
     cov = d["branch_coverage"]
     lines = [
         f"{d['source']}: {d['scenarios']} scenarios, {d['ticks']} ticks, "
@@ -155,7 +179,14 @@ COMMANDS = ("replay", "generate", "mirror", "python", "shrink-crash")
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``replay``, ``generate``, ``mirror`` and ``shrink-crash`` to a subparsers object."""
+    """Add ``replay``, ``generate``, ``mirror`` and ``shrink-crash`` to a subparsers object.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_commands(p.add_subparsers(dest="cmd"))
+    >>> p.parse_args(["generate", "--count", "2"]).count
+    2
+    """
     r = sub.add_parser("replay", help="replay recorded real-kubelet decisions through the mirror")
     r.add_argument("files", nargs="+", metavar="FILE", help="recording (.json or .json.gz)")
     r.add_argument("--json", help="write the full reports here")
@@ -178,7 +209,14 @@ def add_commands(sub: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run a parsed command; bad input is one line on stderr and exit status 2."""
+    """Run a parsed command; bad input is one line on stderr and exit status 2.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_commands(p.add_subparsers(dest="cmd"))
+    >>> run_command(p.parse_args(["replay", "/nonexistent.json"]))
+    2
+    """
     try:
         return int(args.func(args))
     except (RecordingError, ReplayInputError) as exc:

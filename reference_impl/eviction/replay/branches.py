@@ -183,7 +183,16 @@ def _critical(scenario: dict[str, Any], name: str) -> bool:
 
 
 def scenario_branches(scenario: dict[str, Any], go: dict[str, Any]) -> Counter:
-    """Count the branches every tick of a recorded Go run reached."""
+    """Count the branches every tick of a recorded Go run reached.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> "parse:ok" in scenario_branches(s, run_scenario(s)) or "parse:error" in scenario_branches(
+    ...     s, run_scenario(s)
+    ... )
+    True
+    """
     from reference_impl.eviction.replay.schema import gates_of
 
     counts: Counter = Counter()

@@ -101,6 +101,9 @@ def toolchain_text(message: str | None) -> str | None:
     the offending text (``time: unknown unit "x" in duration "5x"``), while the Go that
     built release-1.10 did not (``time: unknown unit x in duration 5x``), which is what
     the mirror reproduces.
+
+    >>> toolchain_text('time: invalid duration "5x"')
+    'time: invalid duration 5x'
     """
     if message is not None and message.startswith("time: "):
         return message.replace('"', "")
@@ -135,6 +138,9 @@ def grace_key(ns: int) -> int:
     Go keeps nanoseconds; the mirror keeps a ``timedelta`` and documents that it rounds a
     duration up to the next microsecond (so a 1ns soft threshold stays soft). The harness
     clock moves in whole seconds, so no decision can tell the two apart.
+
+    >>> grace_key(1500), grace_key(90 * 10**9)
+    (2000, 90000000000)
     """
     return -(-int(ns) // 1000) * 1000
 
@@ -171,7 +177,11 @@ def _multiset(items: list[Any], key) -> Counter:
 
 
 def normalize_message(message: str) -> str:
-    """Sort the ``[A B]`` node-condition list inside an admission message."""
+    """Sort the ``[A B]`` node-condition list inside an admission message.
+
+    >>> normalize_message("The node was low on resource: [MemoryPressure DiskPressure].")
+    'The node was low on resource: [DiskPressure MemoryPressure].'
+    """
 
     def repl(m: re.Match[str]) -> str:
         return "[" + " ".join(sorted(m.group(1).split())) + "]"
@@ -180,7 +190,11 @@ def normalize_message(message: str) -> str:
 
 
 def event_kind(event: str) -> str:
-    """What an event is about, ignoring text that legitimately differs."""
+    """What an event is about, ignoring text that legitimately differs.
+
+    >>> event_kind("Warning EvictionThresholdMet Attempting to reclaim memory")
+    'reclaim:memory'
+    """
     if m := RECLAIM_EVENT.match(event):
         return f"reclaim:{m.group(1)}"
     if event.startswith("Warning Evicted pod ephemeral local storage usage exceeds"):
@@ -189,7 +203,13 @@ def event_kind(event: str) -> str:
 
 
 def reclaimed_resource(events: list[str]) -> str | None:
-    """The resource an ``EvictionThresholdMet`` event says is being reclaimed, if any."""
+    """The resource an ``EvictionThresholdMet`` event says is being reclaimed, if any.
+
+    >>> reclaimed_resource(
+    ...     ["Normal Started x", "Warning EvictionThresholdMet Attempting to reclaim nodefs"]
+    ... )
+    'nodefs'
+    """
     for e in events:
         if m := RECLAIM_EVENT.match(e):
             return m.group(1)
@@ -381,7 +401,14 @@ def compare_mirror_trace(
 
 
 def compare(go: dict[str, Any], py: dict[str, Any]) -> Comparison:
-    """Compare a recorded Go result with the mirror's result for the same scenario."""
+    """Compare a recorded Go result with the mirror's result for the same scenario.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> compare(run_scenario(s), run_scenario(s)).ok
+    True
+    """
     cmp = Comparison(scenario=go.get("id") or py.get("id") or "?")
     if go.get("error"):
         if go["error"].startswith("panic:"):

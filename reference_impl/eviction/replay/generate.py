@@ -80,7 +80,12 @@ class HypothesisChooser(Chooser):
 
 
 def rfc3339(t: datetime) -> str:
-    """A time as RFC 3339 in UTC, whole seconds."""
+    """A time as RFC 3339 in UTC, whole seconds.
+
+    >>> from datetime import datetime, timezone
+    >>> rfc3339(datetime(2018, 11, 26, 12, tzinfo=timezone.utc))
+    '2018-11-26T12:00:00Z'
+    """
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -885,19 +890,32 @@ def gen_scenario(c: Chooser, scenario_id: str) -> dict[str, Any]:
 
 
 def random_scenario(rng: random.Random, scenario_id: str) -> dict[str, Any]:
-    """One scenario drawn from ``rng``."""
+    """One scenario drawn from ``rng``.
+
+    >>> import random
+    >>> random_scenario(random.Random(1), "x")["id"]
+    'x'
+    """
     return gen_scenario(RandomChooser(rng), scenario_id)
 
 
 def iter_batch(seed: int, count: int, prefix: str = "s") -> Iterator[dict[str, Any]]:
-    """``count`` scenarios, the same for the same seed, one at a time."""
+    """``count`` scenarios, the same for the same seed, one at a time.
+
+    >>> [s["id"] for s in iter_batch(seed=7, count=2, prefix="t")]
+    ['t7-00000', 't7-00001']
+    """
     rng = random.Random(seed)
     for i in range(count):
         yield random_scenario(rng, f"{prefix}{seed}-{i:05d}")
 
 
 def batch(seed: int, count: int, prefix: str = "s") -> list[dict[str, Any]]:
-    """``count`` scenarios, the same for the same seed."""
+    """``count`` scenarios, the same for the same seed.
+
+    >>> batch(7, 2) == batch(7, 2)
+    True
+    """
     return list(iter_batch(seed, count, prefix))
 
 

@@ -95,7 +95,14 @@ def explain(
     go_result: dict[str, Any],
     run_python: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> str | None:
-    """The key of the known bug whose fix makes ``scenario`` agree with Go, if any."""
+    """The key of the known bug whose fix makes ``scenario`` agree with Go, if any.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> explain(s, run_scenario(s), run_scenario) is None  # no open bug explains it
+    True
+    """
     from reference_impl.eviction.replay.compare import compare
 
     for bug in KNOWN_BUGS:

@@ -26,7 +26,11 @@ _VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])", re.ASCII)
 
 
 def go_sprintf(fmt: str, *args: Any) -> str:
-    """Enough of Go's fmt.Sprintf for event messages (%v %s %q %d %f %%)."""
+    """Enough of Go's fmt.Sprintf for event messages (%v %s %q %d %f %%).
+
+    >>> go_sprintf("limit %q, %d%%", "2Gi", 5)
+    'limit "2Gi", 5%'
+    """
     it = iter(args)
 
     def repl(m: re.Match[str]) -> str:
@@ -79,7 +83,11 @@ def mirror() -> _Mirror:
 
 
 def unavailable_reason() -> str | None:
-    """Why the Python mirror cannot run here (None when it can)."""
+    """Why the Python mirror cannot run here (None when it can).
+
+    >>> unavailable_reason() is None
+    True
+    """
     try:
         m = mirror()
         for name in ("parse_threshold_config", "get_threshold_quantity", "new_manager", "Config"):
@@ -217,7 +225,13 @@ def _parse_time(text: str) -> datetime:
 
 
 def run_scenario(scenario: dict[str, Any]) -> dict[str, Any]:
-    """Run one scenario through the mirror; the result in the recorded format."""
+    """Run one scenario through the mirror; the result in the recorded format.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> r = run_scenario(batch(3, 1)[0])
+    >>> sorted(r), r["error"]
+    (['error', 'id', 'parse', 'ticks'], None)
+    """
     m = mirror()
     result: dict[str, Any] = {"id": scenario["id"], "parse": None, "ticks": [], "error": None}
     try:
@@ -456,5 +470,10 @@ class _Tracer:
 
 
 def run(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run every scenario through the mirror."""
+    """Run every scenario through the mirror.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> [r["id"] for r in run(batch(3, 2))]
+    ['s3-00000', 's3-00001']
+    """
     return [run_scenario(s) for s in scenarios]

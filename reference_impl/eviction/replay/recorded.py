@@ -42,12 +42,32 @@ GENERATORS = {
 
 
 class RecordingError(ValueError):
-    """A recording that cannot be replayed; the message names the file and the record."""
+    """A recording that cannot be replayed; the message names the file and the record.
+
+    >>> try:
+    ...     load("/nonexistent.json.gz")
+    ... except RecordingError as e:
+    ...     print(e)
+    /nonexistent.json.gz: cannot read: No such file or directory
+    """
 
 
 @dataclass
 class Recording:
-    """A loaded, schema-valid recording (its records not yet paired with scenarios)."""
+    """A loaded, schema-valid recording (its records not yet paired with scenarios).
+
+    >>> import pathlib
+    >>> sample = (
+    ...     pathlib.Path(__file__).resolve().parents[3]
+    ...     / "tests"
+    ...     / "eviction"
+    ...     / "data"
+    ...     / "recorded_sample.json.gz"
+    ... )
+    >>> rec = load(sample)
+    >>> len(rec.records), rec.go_version
+    (330, 'go version go1.19.8 linux/amd64')
+    """
 
     path: str
     data: dict[str, Any]
@@ -117,7 +137,19 @@ def _schema_error(data: Any) -> str | None:
 
 
 def load(path: str | Path) -> Recording:
-    """Read and validate a recording (``.json`` or ``.json.gz``)."""
+    """Read and validate a recording (``.json`` or ``.json.gz``).
+
+    >>> import pathlib
+    >>> sample = (
+    ...     pathlib.Path(__file__).resolve().parents[3]
+    ...     / "tests"
+    ...     / "eviction"
+    ...     / "data"
+    ...     / "recorded_sample.json.gz"
+    ... )
+    >>> load(sample).data["kubernetes"]
+    'v1.10.11 637c7e288581ee40ab4ca210618a89a555b6e7e9'
+    """
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -160,7 +192,20 @@ def _generated(rec: Recording) -> Iterator[dict[str, Any]]:
 
 
 def pairs(rec: Recording) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """(scenario, Go result) for every record, each scenario checked against its hash."""
+    """(scenario, Go result) for every record, each scenario checked against its hash.
+
+    >>> import pathlib
+    >>> sample = (
+    ...     pathlib.Path(__file__).resolve().parents[3]
+    ...     / "tests"
+    ...     / "eviction"
+    ...     / "data"
+    ...     / "recorded_sample.json.gz"
+    ... )
+    >>> scenario, go = next(pairs(load(sample)))
+    >>> scenario["id"] == go["id"]
+    True
+    """
     records = rec.records
     if all("scenario" in r for r in records):
         scenarios: Iterator[dict[str, Any]] = (r["scenario"] for r in records)

@@ -30,7 +30,11 @@ Pair = tuple[dict[str, Any], dict[str, Any]]
 
 @dataclass
 class Report:
-    """What a replay found, in the shape ``run`` reported before the Go harness went."""
+    """What a replay found, in the shape ``run`` reported before the Go harness went.
+
+    >>> Report(scenarios=1).to_dict()["branch_coverage"]["of"]
+    38
+    """
 
     source: str = ""
     go_version: str = ""
@@ -119,6 +123,20 @@ def replay(
 
     ``progress`` is called after every scenario. Up to ``shrink_examples`` scenarios that
     crash the mirror are shrunk (mirror only) and reported under ``examples``.
+
+    >>> import pathlib
+    >>> sample = (
+    ...     pathlib.Path(__file__).resolve().parents[3]
+    ...     / "tests"
+    ...     / "eviction"
+    ...     / "data"
+    ...     / "recorded_sample.json.gz"
+    ... )
+    >>> import itertools
+    >>> from reference_impl.eviction.replay import recorded
+    >>> r = replay(itertools.islice(recorded.pairs(recorded.load(sample)), 20))
+    >>> r.scenarios, r.mismatches, r.unexplained
+    (20, 0, 0)
     """
     report = Report(source=source, go_version=go_version)
     for key in ("python", "compare", "explain", "shrink"):

@@ -104,7 +104,14 @@ def _go_accepts_time(value: str) -> bool:
 
 
 class ScenarioError(ValueError):
-    """A scenario that does not follow the schema."""
+    """A scenario that does not follow the schema.
+
+    >>> try:
+    ...     validate_scenario({"id": 1})
+    ... except ScenarioError as e:
+    ...     print(str(e)[:28])
+    id: must be a string; flags:
+    """
 
 
 def _expect(cond: bool, where: str, what: str, errors: list[str]) -> bool:
@@ -184,7 +191,11 @@ def _check_container_stats(c: Any, where: str, errors: list[str]) -> None:
 
 
 def check_summary(summary: Any, where: str = "summary") -> list[str]:
-    """Problems with a stats/v1alpha1 Summary dict (empty when it is well formed)."""
+    """Problems with a stats/v1alpha1 Summary dict (empty when it is well formed).
+
+    >>> check_summary({"node": {"memory": {"time": "2018-11-26 12:00:00Z"}}, "pods": []})
+    ["summary.node.memory.time: must be a time Go's time.Parse(time.RFC3339) accepts"]
+    """
     errors: list[str] = []
     if not _expect(isinstance(summary, dict), where, "must be an object", errors):
         return errors
@@ -231,7 +242,14 @@ def check_summary(summary: Any, where: str = "summary") -> list[str]:
 
 
 def check_pod(pod: Any, where: str = "pod") -> list[str]:
-    """Problems with a pod dict (empty when it is well formed)."""
+    """Problems with a pod dict (empty when it is well formed).
+
+    >>> for problem in check_pod({"metadata": {"name": ""}, "spec": {"containers": []}}):
+    ...     print(problem)
+    pod.metadata.name: must be a non-empty string
+    pod.metadata.uid: must be a string
+    pod.spec.containers: must be a non-empty list
+    """
     errors: list[str] = []
     if not _expect(isinstance(pod, dict), where, "must be an object", errors):
         return errors
@@ -265,7 +283,12 @@ def check_pod(pod: Any, where: str = "pod") -> list[str]:
 
 
 def check_scenario(scenario: Any) -> list[str]:
-    """Every problem with ``scenario`` (an empty list when it follows the schema)."""
+    """Every problem with ``scenario`` (an empty list when it follows the schema).
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> check_scenario(batch(1, 1)[0])
+    []
+    """
     errors: list[str] = []
     if not _expect(isinstance(scenario, dict), "scenario", "must be an object", errors):
         return errors
@@ -365,12 +388,22 @@ def check_scenario(scenario: Any) -> list[str]:
 
 
 def validate_scenario(scenario: Any) -> None:
-    """Raise ScenarioError listing every problem with ``scenario``."""
+    """Raise ScenarioError listing every problem with ``scenario``.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> validate_scenario(batch(1, 1)[0]) is None
+    True
+    """
     errors = check_scenario(scenario)
     if errors:
         raise ScenarioError("; ".join(errors))
 
 
 def gates_of(scenario: dict) -> dict[str, bool]:
-    """The full feature-gate assignment a scenario runs with (1.10 defaults filled in)."""
+    """The full feature-gate assignment a scenario runs with (1.10 defaults filled in).
+
+    >>> gates = gates_of({"feature_gates": {"PodPriority": True}})
+    >>> gates["PodPriority"], gates["LocalStorageCapacityIsolation"]
+    (True, True)
+    """
     return {**GATE_DEFAULTS, **scenario.get("feature_gates", {})}

@@ -39,7 +39,13 @@ def _drop_pod(sc: dict[str, Any], name: str) -> dict[str, Any]:
 
 def reductions(sc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     # whole ticks, from the end first (later ticks rarely matter to an earlier mismatch)
-    """Every one-step reduction of a scenario (smaller candidates first)."""
+    """Every one-step reduction of a scenario (smaller candidates first).
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> s = batch(3, 1)[0]
+    >>> all(len(r["ticks"]) <= len(s["ticks"]) for r in reductions(s))
+    True
+    """
     for i in reversed(range(len(sc["ticks"]))):
         out = copy.deepcopy(sc)
         del out["ticks"][i]
@@ -120,7 +126,13 @@ def shrink_crash(
 ) -> tuple[dict[str, Any], int]:
     """The smallest scenario found that still crashes the mirror with the same exception
     type as ``sc`` does; and the number of rounds. Only the mirror runs: shrinking a
-    mismatch *against Go* needed fresh Go runs and went with the Go harness."""
+    mismatch *against Go* needed fresh Go runs and went with the Go harness.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> s = batch(3, 1)[0]
+    >>> shrink_crash(s, lambda sc: {"error": None}) == (s, 0)
+    True
+    """
     if run_py is None:
         from reference_impl.eviction.replay.pyrunner import run_scenario as run_py
     wanted = crash_signature(run_py(sc))

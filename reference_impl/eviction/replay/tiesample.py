@@ -47,7 +47,24 @@ GATE_DEFAULTS = {
 
 
 def replay(scenario: dict[str, Any]) -> list[str]:
-    """One line per synchronize, in the harness's format."""
+    """One line per synchronize, in the harness's format.
+
+    >>> import gzip, json, pathlib
+    >>> data = json.loads(
+    ...     gzip.decompress(
+    ...         (
+    ...             pathlib.Path(__file__).resolve().parents[3]
+    ...             / "tests"
+    ...             / "eviction"
+    ...             / "data"
+    ...             / "differential_go.json.gz"
+    ...         ).read_bytes()
+    ...     )
+    ... )
+    >>> case = data["tie_cases"][0]
+    >>> replay(case["scenario"]) == case["go"]
+    True
+    """
     name = scenario["name"]
     with features.gates({**GATE_DEFAULTS, **scenario["gates"]}):
         try:
