@@ -77,7 +77,13 @@ DEFAULTS_1_10: dict[str, bool] = {
 
 
 class FeatureGate:
-    """Known features with defaults, and the values set on top of them."""
+    """Known features with defaults, and the values set on top of them.
+
+    >>> g = FeatureGate({"PodPriority": False})
+    >>> g.set("PodPriority=true")
+    >>> g.enabled("PodPriority")
+    True
+    """
 
     def __init__(self, defaults: Mapping[str, bool]) -> None:
         self._defaults = dict(defaults)
@@ -141,13 +147,24 @@ DEFAULT_FEATURE_GATE = FeatureGate(DEFAULTS_1_10)
 
 
 def enabled(name: str) -> bool:
-    """Shorthand for ``DEFAULT_FEATURE_GATE.enabled(name)``."""
+    """Shorthand for ``DEFAULT_FEATURE_GATE.enabled(name)``.
+
+    >>> enabled("LocalStorageCapacityIsolation"), enabled("PodPriority")
+    (True, False)
+    """
     return DEFAULT_FEATURE_GATE.enabled(name)
 
 
 @contextmanager
 def gates(values: Mapping[str, bool] | None = None, **kwargs: bool) -> Iterator[FeatureGate]:
-    """Set feature gates for the duration of a ``with`` block, then restore them."""
+    """Set feature gates for the duration of a ``with`` block, then restore them.
+
+    >>> with gates(PodPriority=True):
+    ...     print(enabled("PodPriority"))
+    True
+    >>> enabled("PodPriority")
+    False
+    """
     merged = dict(values or {})
     merged.update(kwargs)
     saved = DEFAULT_FEATURE_GATE.snapshot()

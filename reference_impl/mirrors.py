@@ -26,11 +26,14 @@ CORPUS_ROOTS = {
     "github.com/coreos/etcd-operator": "etcd-operator",
 }
 
+# regex: parses go/ssa names, not a Go regexp. \w stays Unicode on purpose: Go identifiers
+# may hold any Unicode letter or digit (unicode.IsLetter / IsDigit), as Python's \w does.
+# Used with fullmatch (no '$'-before-newline laxity); case-sensitive like Go names.
 _SSA_NAME = re.compile(
     r"""^(?:
         \(\*?(?P<recv_pkg>[\w./-]+)\.(?P<recv>\w+)\)\.(?P<method>\w+)   # (T).M or (*T).M
       | (?P<pkg>[\w./-]+)\.(?P<func>\w+)                                 # pkg.F
-    )(?P<closure>(?:\$\d+)*)$""",
+    )(?P<closure>(?:\$\d+)*)""",
     re.VERBOSE,
 )
 
@@ -50,7 +53,7 @@ _REGISTRY: list[Mirror] = []
 
 def parse_go_symbol(go_symbol: str) -> str:
     """Return the Go package import path of a go/ssa symbol name, or raise ValueError."""
-    m = _SSA_NAME.match(go_symbol)
+    m = _SSA_NAME.fullmatch(go_symbol)
     if not m:
         raise ValueError(f"not a go/ssa symbol name: {go_symbol!r}")
     return m.group("recv_pkg") or m.group("pkg")

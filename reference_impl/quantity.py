@@ -52,7 +52,11 @@ ERR_SUFFIX = "unable to parse quantity's suffix"
 
 
 class Format(StrEnum):
-    """How a quantity prints; carried over from the text it was parsed from."""
+    """How a quantity prints; carried over from the text it was parsed from.
+
+    >>> parse_quantity("1Gi").format == BINARY_SI, parse_quantity("1G").format == DECIMAL_SI
+    (True, True)
+    """
 
     DECIMAL_EXPONENT = "DecimalExponent"
     BINARY_SI = "BinarySI"
@@ -81,11 +85,20 @@ _BIN_BY_EXP = {v: k for k, v in _BIN_SUFFIXES.items()}
 _SUFFIX_LETTERS = frozenset("eEinumkKMGTP")
 _DIGITS = frozenset("0123456789")
 # What inf.Dec.SetString accepts for the numeric part (sign, digits, one dot).
-_DEC_NUMBER = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$")
+# regex: ASCII digits only (re.ASCII, explicit [0-9]) as Go's parser; used with fullmatch so
+# no '$'-before-newline laxity; no letters, so no case folding question.
+_DEC_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
 
 
 class QuantityError(ValueError):
-    """ParseQuantity failed; the message is apimachinery's error text."""
+    """ParseQuantity failed; the message is apimachinery's error text.
+
+    >>> try:
+    ...     parse_quantity("1KiB")
+    ... except QuantityError as e:
+    ...     print(e)
+    quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'
+    """
 
 
 def _split(text: str) -> tuple[bool, str, str, str, str]:
@@ -137,7 +150,9 @@ def _interpret(suffix: str) -> tuple[int, int, Format]:
         return 2, _BIN_SUFFIXES[suffix], BINARY_SI
     if len(suffix) > 1 and suffix[0] in "eE":
         exp_text = suffix[1:]
-        if re.fullmatch(r"[+-]?[0-9]+", exp_text):
+        # regex: strconv.ParseInt's syntax for the exponent: ASCII digits (re.ASCII, [0-9]),
+        # whole string (fullmatch); int() below would also take '_' and spaces, Go does not.
+        if re.fullmatch(r"[+-]?[0-9]+", exp_text, re.ASCII):
             exp = int(exp_text)
             if -(1 << 63) <= exp <= _MAX_INT64:
                 # Go truncates the parsed int64 to int32.
@@ -216,7 +231,7 @@ def _parse(text: str) -> tuple[int, Format, str, Rep]:
     if fast is not None:
         nanos, int_value, scale = fast
         return nanos, fmt, text if keep else "", ("i", int_value, scale)
-    if not _DEC_NUMBER.match(value):
+    if not _DEC_NUMBER.fullmatch(value):
         raise QuantityError(ERR_NUMERIC)
     amount = Fraction(value)
     amount *= Fraction(10) ** exponent if base == 10 else Fraction(2) ** exponent
@@ -241,6 +256,13 @@ class Quantity:
 
     Mutating methods (``add``, ``sub``, ``neg``) mirror Go's pointer-receiver
     methods; the operators ``+``/``-`` return new quantities for convenience.
+
+    >>> q = parse_quantity("1.5Gi")
+    >>> q.value(), str(q)
+    (1610612736, '1536Mi')
+    >>> q.add(parse_quantity("512Mi"))
+    >>> str(q)
+    '2Gi'
     """
 
     __slots__ = ("_nanos", "_rep", "_s", "format")
@@ -581,12 +603,27 @@ def _remove_factors(value: int, base: int) -> tuple[int, int]:
 
 @mirrors(f"{_QTY}.ParseQuantity")
 def parse_quantity(text: str) -> Quantity:
-    """Parse ``text``; raises :class:`QuantityError` with apimachinery's message."""
+    """Parse ``text``; raises :class:`QuantityError` with apimachinery's message.
+
+    Mirrors Go ``resource.ParseQuantity``.
+
+    >>> str(parse_quantity("100m")), parse_quantity("100m").milli_value()
+    ('100m', 100)
+    >>> str(parse_quantity("1e3")), parse_quantity("0.1").value()
+    ('1e3', 1)
+    """
     return Quantity.parse(text)
 
 
 @mirrors(f"{_QTY}.MustParse")
 def must_parse(text: str) -> Quantity:
+    """Parse ``text`` or raise (Go panics); for constants known to be valid.
+
+    Mirrors Go ``resource.MustParse``.
+
+    >>> must_parse("256Mi").value()
+    268435456
+    """
     try:
         return Quantity.parse(text)
     except QuantityError as err:
@@ -595,14 +632,33 @@ def must_parse(text: str) -> Quantity:
 
 @mirrors(f"{_QTY}.NewQuantity")
 def new_quantity(value: int, fmt: Format) -> Quantity:
+    """A quantity of ``value`` units in the given format.
+
+    Mirrors Go ``resource.NewQuantity``.
+
+    >>> str(new_quantity(1024, BINARY_SI)), str(new_quantity(1000, DECIMAL_SI))
+    ('1Ki', '1k')
+    """
     return Quantity(value * NANO, fmt, "", ("i", value, 0))
 
 
 @mirrors(f"{_QTY}.NewMilliQuantity")
 def new_milli_quantity(value: int, fmt: Format) -> Quantity:
+    """A quantity of ``value`` thousandths in the given format.
+
+    Mirrors Go ``resource.NewMilliQuantity``.
+
+    >>> str(new_milli_quantity(1500, DECIMAL_SI))
+    '1500m'
+    """
     return Quantity(value * 10**6, fmt, "", ("i", value, -3))
 
 
 def zero(fmt: Format = BINARY_SI) -> Quantity:
-    """``resource.Quantity{Format: fmt}`` — the zero value with a format."""
+    """``resource.Quantity{Format: fmt}`` — the zero value with a format.
+
+    >>> z = zero()
+    >>> z.is_zero(), str(z)
+    (True, '0')
+    """
     return Quantity(0, fmt, "", ("i", 0, 0))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything `make book` and `make test` need, on a fresh machine, idempotently:
 #   1. Debian packages that are missing: graphviz (call-graph rendering), golang-go and
-#      golang-golang-x-tools (ground-truth call graphs, differential tests against the real
-#      kubelet code), etcd-server and etcd-client (the operator's real-etcd world);
+#      golang-golang-x-tools (x/tools `callgraph`, static analysis that compiles and runs
+#      nothing: the ground truth of the indexer-accuracy tests), etcd-server and etcd-client
+#      (the operator's real-etcd world);
 #   2. a virtual environment in .venv with this project and its dev extras (pyproject.toml).
 # Without root (or apt), missing Debian packages are listed; the tests that need them skip.
 set -euo pipefail

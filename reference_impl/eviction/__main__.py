@@ -1,4 +1,8 @@
-"""Command line: ``python -m reference_impl.eviction {simulate,explain} ...``."""
+"""Command line: ``python -m reference_impl.eviction {simulate,explain,replay,...} ...``.
+
+``replay``, ``generate``, ``mirror`` and ``shrink-crash`` come from
+:mod:`reference_impl.eviction.replay.__main__`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from reference_impl.eviction.api import GoPanic
 from reference_impl.eviction.explain import ExplainError, explain, load_pods, load_summary, render
 from reference_impl.eviction.kubeletconfig import KubeletConfigError, load_eviction_settings
+from reference_impl.eviction.replay import __main__ as replay_cli
 from reference_impl.eviction.scenario import ScenarioError, load_scenario
 
 
@@ -51,6 +56,10 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``python -m reference_impl.eviction`` command line; return the exit status
+    (0 ok, 1 a replay found an unexplained mismatch, 2 bad input, 3 input on which the 1.10
+    kubelet would panic). A project command, not a mirror of a Go symbol; it is run by
+    ``tests/eviction/test_simulator.py`` and the replay tests rather than as a doctest."""
     parser = argparse.ArgumentParser(
         prog="python -m reference_impl.eviction",
         description="The release-1.10 (v1.10.11) kubelet eviction manager, mirrored in Python.",
@@ -67,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--config", help="KubeletConfiguration v1beta1 YAML (default: 1.10 defaults)")
     exp.add_argument("--json", action="store_true", help="print the traces as JSON")
     exp.set_defaults(func=_explain)
+    replay_cli.add_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in replay_cli.COMMANDS:
+        return replay_cli.run_command(args)
     try:
         return int(args.func(args))
     except (ScenarioError, ExplainError, KubeletConfigError, OSError) as err:

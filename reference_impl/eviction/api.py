@@ -54,11 +54,18 @@ class GoPanic(RuntimeError):
 
     The mirror refuses the same input instead of inventing a behaviour; the message
     starts with Go's own panic text.
+
+    >>> isinstance(GoPanic("panic: x"), RuntimeError)
+    True
     """
 
 
 def float32(value: float) -> float:
-    """Round a Python float to the nearest IEEE single, as Go's float32() does."""
+    """Round a Python float to the nearest IEEE single, as Go's float32() does.
+
+    >>> float32(0.1)
+    0.10000000149011612
+    """
     try:
         return float(_F32.unpack(_F32.pack(value))[0])
     except OverflowError:
@@ -71,6 +78,14 @@ class ThresholdValue:
     """Either a quantity or a fraction (``0.1`` for 10%), never both used.
 
     ``percentage`` always holds a value representable as a Go ``float32``.
+
+    Mirrors Go ``api.ThresholdValue``.
+
+    >>> ThresholdValue(percentage=0.1).percentage
+    0.10000000149011612
+    >>> from reference_impl.quantity import must_parse
+    >>> str(ThresholdValue(quantity=must_parse("100Mi")).quantity)
+    '100Mi'
     """
 
     quantity: Quantity | None = None
@@ -101,7 +116,17 @@ class ThresholdValue:
 @mirrors(f"{_API}.Threshold")
 @dataclass(frozen=True, eq=False)
 class Threshold:
-    """An eviction threshold: ``signal`` ``operator`` ``value`` for ``grace_period``."""
+    """An eviction threshold: ``signal`` ``operator`` ``value`` for ``grace_period``.
+
+    Mirrors Go ``api.Threshold``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> t = Threshold(
+    ...     SIGNAL_MEMORY_AVAILABLE, OP_LESS_THAN, ThresholdValue(quantity=must_parse("100Mi"))
+    ... )
+    >>> (t.signal, t.operator, str(t.value.quantity))
+    ('memory.available', 'LessThan', '100Mi')
+    """
 
     signal: str
     operator: str = ""
@@ -151,6 +176,12 @@ def get_threshold_quantity(value: ThresholdValue, capacity: Quantity | None) -> 
     Go computes ``int64(float64(capacity.Value()) * float64(percentage))``: the
     float32 percentage is widened, multiplied in float64 and truncated — hence
     10% of 10Gi is 1073741840, not 1073741824.
+
+    Mirrors Go ``api.GetThresholdQuantity``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> get_threshold_quantity(ThresholdValue(percentage=float32(0.1)), must_parse("10Gi")).value()
+    1073741840
     """
     if value.quantity is not None:
         return value.quantity.copy()
@@ -164,6 +195,6 @@ def get_threshold_quantity(value: ThresholdValue, capacity: Quantity | None) -> 
     if not INT64_MIN <= truncated <= INT64_MAX:
         # So does any finite value outside int64 (CVTTSD2SQ on amd64): 100.0% of a capacity
         # of 2**63-1 bytes is float64 2**63, which becomes -2**63 -- a threshold never met.
-        # Found by the differential run against the real code (differential/known.py).
+        # Found by comparison with the real code (reference_impl/eviction/replay/known.py).
         return new_quantity(INT64_MIN, BINARY_SI)
     return new_quantity(truncated, BINARY_SI)

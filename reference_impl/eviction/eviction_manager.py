@@ -8,7 +8,8 @@ injected clock.  Each pass can record a :class:`~.trace.SyncTrace`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,7 +95,44 @@ def _go_list(items: list[str]) -> str:
 
 
 class Manager:
-    """``managerImpl``: the eviction manager and its pod admission handler."""
+    """``managerImpl``: the eviction manager and its pod admission handler.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import (
+    ...     FakeDiskGC,
+    ...     FakeDiskInfoProvider,
+    ...     FakePodKiller,
+    ...     FakeRecorder,
+    ...     FakeSummaryProvider,
+    ... )
+    >>> from reference_impl.eviction.types import Config
+    >>> gc = FakeDiskGC()
+    >>> m = Manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
+    >>> m.synchronize(FakeDiskInfoProvider(False), lambda: []) is None
+    True
+    >>> m.is_under_memory_pressure()
+    False
+    """
+
+    def __iter__(self) -> Iterator[Manager]:
+        """The pair ``new_manager`` returned in earlier releases: deprecated, one release."""
+        warnings.warn(
+            "new_manager() returns one object, the Manager and the PodAdmitHandler; unpacking "
+            "it as (manager, admit_handler) is deprecated and stops working next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return iter((self, self))
 
     @mirrors(f"{_EV}.managerImpl")
     def __init__(
@@ -535,6 +573,11 @@ def start_memory_threshold_notifier(
 
     Returns what would be registered — attribute, usage threshold, description —
     for the first matching memory.available threshold, or None.
+
+    Mirrors Go ``eviction.startMemoryThresholdNotifier``.
+
+    >>> start_memory_threshold_notifier([], {}, True, lambda desc: None) is None
+    True
     """
     for threshold in thresholds:
         if threshold.signal != SIGNAL_MEMORY_AVAILABLE or hard != h.is_hard_eviction_threshold(
@@ -574,8 +617,32 @@ def new_manager(
     clock: Clock,
     *,
     record_traces: bool = True,
-) -> tuple[Manager, Manager]:
-    """Return the manager and its admission handler (the same object, as in Go)."""
+) -> Manager:
+    """``NewManager``: one object that is both the Manager and the PodAdmitHandler.
+
+    Go returns ``(Manager, lifecycle.PodAdmitHandler)``, the same ``*managerImpl`` twice.
+    Here it is returned once. Unpacking it as a pair (``manager, handler = new_manager(...)``,
+    the form of earlier releases) still works for one release, with a DeprecationWarning.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+    >>> from reference_impl.eviction.fakes import FakeSummaryProvider
+    >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+    >>> gc = FakeDiskGC()
+    >>> manager = new_manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
+    >>> manager.admit(PodAdmitAttributes(pod={"metadata": {"name": "web"}})).admit
+    True
+    """
     manager = Manager(
         summary_provider,
         config,
@@ -587,7 +654,7 @@ def new_manager(
         clock,
         record_traces=record_traces,
     )
-    return manager, manager
+    return manager
 
 
 @dataclass
@@ -598,6 +665,34 @@ class MonitorLoop:
     time, not the manager's clock); here the pause goes through the injected
     clock too, so a fake clock drives the whole loop and nothing really sleeps.
     The cleanup wait after an eviction uses the clock in Go as well.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.fakes import (
+    ...     FakeDiskGC,
+    ...     FakeDiskInfoProvider,
+    ...     FakePodKiller,
+    ...     FakeRecorder,
+    ...     FakeSummaryProvider,
+    ... )
+    >>> from reference_impl.eviction.types import Config
+    >>> gc = FakeDiskGC()
+    >>> m = new_manager(
+    ...     FakeSummaryProvider(),
+    ...     Config(0, timedelta(minutes=5), []),
+    ...     FakePodKiller(),
+    ...     gc,
+    ...     gc,
+    ...     FakeRecorder(),
+    ...     {"kind": "Node"},
+    ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+    ... )
+    >>> loop = MonitorLoop(
+    ...     m, FakeDiskInfoProvider(False), lambda: [], lambda pod: True, timedelta(seconds=10)
+    ... )
+    >>> loop.run_for(timedelta(minutes=1))
+    >>> loop.iterations
+    6
     """
 
     manager: Manager

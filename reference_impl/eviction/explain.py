@@ -50,11 +50,23 @@ from reference_impl.eviction.types import (
 
 
 class ExplainError(ValueError):
-    """An input file could not be used; the message says which and why."""
+    """An input file could not be used; the message says which and why.
+
+    >>> isinstance(ExplainError("pods.json: not JSON"), ValueError)
+    True
+    """
 
 
 def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
-    """A Summary from a file path or an http(s) URL, validated."""
+    """A Summary from a file path or an http(s) URL, validated.
+
+    >>> import json, tempfile
+    >>> f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    >>> json.dump({"node": {"nodeName": "n"}, "pods": []}, f)
+    >>> f.close()
+    >>> load_summary(f.name)["node"]["nodeName"]
+    'n'
+    """
     try:
         if source.startswith(("http://", "https://")):
             with urllib.request.urlopen(source, timeout=timeout) as response:
@@ -74,7 +86,26 @@ def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
 
 
 def load_pods(path: str) -> list[dict[str, Any]]:
-    """Pods from ``kubectl get pods -o json`` (a List), a list, or one pod; JSON or YAML."""
+    """Pods from ``kubectl get pods -o json`` (a List), a list, or one pod; JSON or YAML.
+
+    >>> import json, tempfile
+    >>> f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    >>> json.dump(
+    ...     {
+    ...         "kind": "List",
+    ...         "items": [
+    ...             {
+    ...                 "metadata": {"name": "web", "uid": "u1"},
+    ...                 "spec": {"containers": [{"name": "c"}]},
+    ...             }
+    ...         ],
+    ...     },
+    ...     f,
+    ... )
+    >>> f.close()
+    >>> [p["metadata"]["name"] for p in load_pods(f.name)]
+    ['web']
+    """
     try:
         doc = yaml.safe_load(Path(path).read_text())
     except (OSError, yaml.YAMLError) as err:
@@ -98,6 +129,17 @@ def active_pods(pods: list[dict[str, Any]], node_name: str = "") -> list[dict[st
     ``kubectl get pods -A -o json`` also holds other nodes' pods; those are left
     out by ``spec.nodeName`` (a kubelet only knows its own pods, and a pod with no
     stats would otherwise rank first for eviction).
+
+    >>> pods = [
+    ...     {"metadata": {"name": "a"}, "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}},
+    ...     {
+    ...         "metadata": {"name": "b"},
+    ...         "spec": {"nodeName": "n1"},
+    ...         "status": {"phase": "Succeeded"},
+    ...     },
+    ... ]
+    >>> [p["metadata"]["name"] for p in active_pods(pods, "n1")]
+    ['a']
     """
     result = []
     for pod in pods:
@@ -112,6 +154,32 @@ def active_pods(pods: list[dict[str, Any]], node_name: str = "") -> list[dict[st
 
 @dataclass
 class Explanation:
+    """What ``explain`` found for one node: the pass it would run now and, for soft
+    thresholds, the pass after their grace periods.
+
+    >>> r = explain(
+    ...     {
+    ...         "node": {
+    ...             "nodeName": "n",
+    ...             "memory": {
+    ...                 "time": "2018-11-26T12:00:00Z",
+    ...                 "availableBytes": 50 * 2**20,
+    ...                 "workingSetBytes": 2**30,
+    ...             },
+    ...         },
+    ...         "pods": [],
+    ...     },
+    ...     [],
+    ... )
+    >>> (
+    ...     isinstance(r, Explanation),
+    ...     r.to_dict()["node_conditions"]
+    ...     if "node_conditions" in r.to_dict()
+    ...     else sorted(r.to_dict())[:3],
+    ... )
+    (True, ['admission', 'evicted', 'first_pass'])
+    """
+
     node: str
     settings: EvictionSettings
     now: datetime
@@ -193,7 +261,25 @@ def explain(
     *,
     dedicated_image_fs: bool | None = None,
 ) -> Explanation:
-    """Run the mirror on this node's numbers; see the module docstring."""
+    """Run the mirror on this node's numbers; see the module docstring.
+
+    >>> r = explain(
+    ...     {
+    ...         "node": {
+    ...             "nodeName": "n",
+    ...             "memory": {
+    ...                 "time": "2018-11-26T12:00:00Z",
+    ...                 "availableBytes": 50 * 2**20,
+    ...                 "workingSetBytes": 2**30,
+    ...             },
+    ...         },
+    ...         "pods": [],
+    ...     },
+    ...     [],
+    ... )
+    >>> type(r).__name__
+    'Explanation'
+    """
     settings = settings or eviction_settings(None)
     node = (summary.get("node") or {}).get("nodeName", "") or "(unnamed node)"
     if dedicated_image_fs is None:
@@ -308,6 +394,25 @@ def _threshold_line(t: dict[str, Any]) -> str:
 
 
 def render(result: Explanation) -> str:
+    """The explanation as text for a terminal.
+
+    >>> r = explain(
+    ...     {
+    ...         "node": {
+    ...             "nodeName": "n",
+    ...             "memory": {
+    ...                 "time": "2018-11-26T12:00:00Z",
+    ...                 "availableBytes": 50 * 2**20,
+    ...                 "workingSetBytes": 2**30,
+    ...             },
+    ...         },
+    ...         "pods": [],
+    ...     },
+    ...     [],
+    ... )
+    >>> "memory.available" in render(r)
+    True
+    """
     first = result.first
     lines = [
         f"What would a release-1.10 (v1.10.11) kubelet do with node {result.node} right now?",

@@ -16,7 +16,12 @@ from reference_impl.eviction.types import Pod, Summary
 
 @dataclass
 class FakeSummaryProvider:
-    """Returns ``result``; set ``error`` to make ``get`` fail like a broken stats provider."""
+    """Returns ``result``; set ``error`` to make ``get`` fail like a broken stats provider.
+
+    >>> p = FakeSummaryProvider(result={"node": {}, "pods": []})
+    >>> p.get(True)
+    {'node': {}, 'pods': []}
+    """
 
     result: Summary | None = None
     error: Exception | None = None
@@ -34,7 +39,11 @@ class FakeSummaryProvider:
 
 @dataclass
 class HTTPSummaryProvider:
-    """Fetches ``/stats/summary`` JSON from a URL (a kubelet read-only port, a test server)."""
+    """Fetches ``/stats/summary`` JSON from a URL (a kubelet read-only port, a test server).
+
+    >>> HTTPSummaryProvider("http://127.0.0.1:10255/stats/summary").url
+    'http://127.0.0.1:10255/stats/summary'
+    """
 
     url: str
     timeout: float = 5.0
@@ -46,6 +55,12 @@ class HTTPSummaryProvider:
 
 @dataclass
 class FakeDiskInfoProvider:
+    """``mockDiskInfoProvider``: answers whether the runtime has a dedicated image filesystem.
+
+    >>> FakeDiskInfoProvider(dedicated_image_fs=True).has_dedicated_image_fs()
+    True
+    """
+
     dedicated_image_fs: bool = False
     error: Exception | None = None
 
@@ -57,7 +72,13 @@ class FakeDiskInfoProvider:
 
 @dataclass
 class FakeDiskGC:
-    """``mockDiskGC``: records GC calls; can swap the summary to simulate reclaimed disk."""
+    """``mockDiskGC``: records GC calls; can swap the summary to simulate reclaimed disk.
+
+    >>> gc = FakeDiskGC()
+    >>> gc.delete_unused_images()
+    >>> gc.image_gc_invoked
+    True
+    """
 
     err: Exception | None = None
     image_gc_invoked: bool = False
@@ -82,7 +103,13 @@ class FakeDiskGC:
 
 @dataclass
 class FakePodKiller:
-    """``mockPodKiller``: remembers the last pod killed, its status and grace override."""
+    """``mockPodKiller``: remembers the last pod killed, its status and grace override.
+
+    >>> k = FakePodKiller()
+    >>> k.kill_pod_now({"metadata": {"name": "web"}}, {"phase": "Failed"}, 0)
+    >>> (k.pod["metadata"]["name"], k.grace_period_override)
+    ('web', 0)
+    """
 
     pod: Pod | None = None
     status: dict[str, Any] | None = None
@@ -110,7 +137,13 @@ class FakePodKiller:
 
 @dataclass
 class FakeRecorder:
-    """``record.FakeRecorder``: events as ``"<type> <reason> <message>"`` strings."""
+    """``record.FakeRecorder``: events as ``"<type> <reason> <message>"`` strings.
+
+    >>> r = FakeRecorder()
+    >>> r.eventf({}, "Warning", "Evicted", "The node was low on resource: %s.", "memory")
+    >>> r.events
+    ['Warning Evicted The node was low on resource: memory.']
+    """
 
     events: list[str] = field(default_factory=list)
 

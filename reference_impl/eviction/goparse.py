@@ -14,18 +14,42 @@ from fractions import Fraction
 
 from reference_impl.mirrors import mirrors
 
-_FLOAT_RE = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+# regex: strconv.ParseFloat's decimal syntax (Go 1.10: no '_', no hex). Explicit [0-9] and
+# re.ASCII: Go reads ASCII digits only. fullmatch, not match + '$': '$' also matches before a
+# trailing newline, and Fraction() would then accept "1.5\n", which Go rejects. Case: [eE].
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _F32 = struct.Struct("<f")
 _U32 = struct.Struct("<I")
 _MAX_F32_ROUNDING_LIMIT = Fraction(2**128 - 2**103)  # max float32 + half an ulp
 
 
 class GoError(ValueError):
-    """An error value returned by a Go standard-library function."""
+    """An error value returned by a Go standard-library function.
+
+    >>> isinstance(GoError("time: invalid duration x"), ValueError)
+    True
+    """
+
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+               "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
 
 
 def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``strconv.Quote``: Go escapes, printable runes kept, others as \\x / \\u / \\U."""
+    out = []
+    for ch in s:
+        if ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif ch == " " or (ch.isprintable() and not ch.isspace()):
+            out.append(ch)
+        elif ord(ch) < 0x80:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _f32_bits(value: float) -> int:
@@ -71,14 +95,20 @@ def _nearest_float32(x: Fraction) -> float:
 
 @mirrors("strconv.ParseFloat")
 def parse_float32(text: str) -> float:
-    """``strconv.ParseFloat(text, 32)``: a float32 value, or GoError with Go's text."""
+    """``strconv.ParseFloat(text, 32)``: a float32 value, or GoError with Go's text.
+
+    >>> parse_float32("10.5")
+    10.5
+    >>> parse_float32("1e-1")
+    0.10000000149011612
+    """
     lowered = text.lower()
     body = lowered[1:] if lowered[:1] in ("+", "-") else lowered
     if body in ("inf", "infinity") and (lowered[:1] in ("+", "-") or lowered == body):
         return -math.inf if lowered.startswith("-") else math.inf
     if lowered == "nan":
         return math.nan
-    if not _FLOAT_RE.match(text):
+    if not _FLOAT_RE.fullmatch(text):
         raise GoError(f"strconv.ParseFloat: parsing {_quote(text)}: invalid syntax")
     value = _nearest_float32(Fraction(text))
     if math.isinf(value):
@@ -101,7 +131,13 @@ _MAX_INT64 = (1 << 63) - 1
 
 @mirrors("time.ParseDuration")
 def parse_duration_ns(text: str) -> int:
-    """``time.ParseDuration`` in Go 1.10: nanoseconds, or GoError with Go's text."""
+    """``time.ParseDuration`` in Go 1.10: nanoseconds, or GoError with Go's text.
+
+    >>> parse_duration_ns("1m30s")
+    90000000000
+    >>> parse_duration_ns("1.5h") // 10**9
+    5400
+    """
     orig = text
     invalid = GoError("time: invalid duration " + orig)
     s = text

@@ -156,6 +156,12 @@ def _max_depth(n: int) -> int:
 
 @mirrors("sort.Sort")
 def go_sort(data: list[T], less: Less[T]) -> None:
-    """Sort ``data`` in place exactly as Go 1.10's ``sort.Sort`` would."""
+    """Sort ``data`` in place exactly as Go 1.10's ``sort.Sort`` would.
+
+    >>> xs = [3, 1, 2]
+    >>> go_sort(xs, lambda a, b: a < b)
+    >>> xs
+    [1, 2, 3]
+    """
     n = len(data)
     _quick_sort(data, less, 0, n, _max_depth(n))

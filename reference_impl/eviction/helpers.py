@@ -125,7 +125,15 @@ def _int64(value: int) -> int:
 
 
 class ThresholdConfigError(ValueError):
-    """ParseThresholdConfig failed; the message is the kubelet's error text."""
+    """ParseThresholdConfig failed; the message is the kubelet's error text.
+
+    >>> from reference_impl.eviction.helpers import parse_threshold_config
+    >>> try:
+    ...     parse_threshold_config([], {"pid.available": "100"}, {}, {}, {})
+    ... except ThresholdConfigError as e:
+    ...     print(e)
+    unsupported eviction signal pid.available
+    """
 
 
 # --------------------------------------------------------------------------
@@ -135,6 +143,13 @@ class ThresholdConfigError(ValueError):
 
 @mirrors(f"{_EV}.validSignal")
 def valid_signal(signal: str) -> bool:
+    """Whether ``signal`` is one ParseThresholdConfig accepts (it has a resource mapping).
+
+    Mirrors Go ``eviction.validSignal``.
+
+    >>> valid_signal("memory.available"), valid_signal("pid.available")
+    (True, False)
+    """
     return signal in SIGNAL_TO_RESOURCE
 
 
@@ -150,6 +165,12 @@ def parse_threshold_config(
 
     Thresholds come out hard first, then soft, each group in the iteration order of
     its map (Go: random; here: insertion order), then the allocatable copies.
+
+    Mirrors Go ``eviction.ParseThresholdConfig``.
+
+    >>> ts = parse_threshold_config(["pods"], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> [(t.signal, str(t.value.quantity)) for t in ts]
+    [('memory.available', '100Mi'), ('allocatableMemory.available', '100Mi')]
     """
     results: list[Threshold] = list(parse_threshold_statements(eviction_hard))
     soft = parse_threshold_statements(eviction_soft)
@@ -177,7 +198,14 @@ def parse_threshold_config(
 
 @mirrors(f"{_EV}.addAllocatableThresholds")
 def add_allocatable_thresholds(thresholds: list[Threshold]) -> list[Threshold]:
-    """Copy every hard memory.available threshold to allocatableMemory.available."""
+    """Copy every hard memory.available threshold to allocatableMemory.available.
+
+    Mirrors Go ``eviction.addAllocatableThresholds``.
+
+    >>> ts = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> [t.signal for t in add_allocatable_thresholds(ts)]
+    ['memory.available', 'allocatableMemory.available']
+    """
     additional = [
         Threshold(
             signal=SIGNAL_ALLOCATABLE_MEMORY_AVAILABLE,
@@ -193,6 +221,16 @@ def add_allocatable_thresholds(thresholds: list[Threshold]) -> list[Threshold]:
 
 @mirrors(f"{_EV}.parseThresholdStatements")
 def parse_threshold_statements(statements: Mapping[str, str] | None) -> list[Threshold]:
+    """Parse a ``signal: value`` map of eviction flags into thresholds (0%/100% disable one).
+
+    Mirrors Go ``eviction.parseThresholdStatements``.
+
+    >>> [
+    ...     (t.signal, t.value.percentage)
+    ...     for t in parse_threshold_statements({"nodefs.available": "10%"})
+    ... ]
+    [('nodefs.available', 0.10000000149011612)]
+    """
     results = []
     for signal, value in (statements or {}).items():
         threshold = parse_threshold_statement(signal, value)
@@ -203,7 +241,15 @@ def parse_threshold_statements(statements: Mapping[str, str] | None) -> list[Thr
 
 @mirrors(f"{_EV}.parseThresholdStatement")
 def parse_threshold_statement(signal: str, value: str) -> Threshold | None:
-    """One ``signal<value`` statement; ``None`` when it disables the signal (0% or 100%)."""
+    """One ``signal<value`` statement; ``None`` when it disables the signal (0% or 100%).
+
+    Mirrors Go ``eviction.parseThresholdStatement``.
+
+    >>> str(parse_threshold_statement("memory.available", "1Gi").value.quantity)
+    '1Gi'
+    >>> parse_threshold_statement("memory.available", "0%") is None
+    True
+    """
     if not valid_signal(signal):
         raise ThresholdConfigError(UNSUPPORTED_EVICTION_SIGNAL.format(signal))
     operator = OP_FOR_SIGNAL.get(signal, "")
@@ -237,7 +283,13 @@ def _parse_quantity(value: str) -> Quantity:
 
 @mirrors(f"{_EV}.parsePercentage")
 def parse_percentage(text: str) -> float:
-    """``"10%"`` → float32(0.1); the division happens in float32 like Go's."""
+    """``"10%"`` → float32(0.1); the division happens in float32 like Go's.
+
+    Mirrors Go ``eviction.parsePercentage``.
+
+    >>> parse_percentage("10%")
+    0.10000000149011612
+    """
     try:
         value = parse_float32(text.rstrip("%"))
     except GoError as err:
@@ -247,6 +299,13 @@ def parse_percentage(text: str) -> float:
 
 @mirrors(f"{_EV}.parseGracePeriods")
 def parse_grace_periods(statements: Mapping[str, str] | None) -> dict[str, timedelta]:
+    """Parse ``--eviction-soft-grace-period`` into durations per signal (Go duration syntax).
+
+    Mirrors Go ``eviction.parseGracePeriods``.
+
+    >>> parse_grace_periods({"memory.available": "1m30s"})
+    {'memory.available': datetime.timedelta(seconds=90)}
+    """
     results: dict[str, timedelta] = {}
     for signal, value in (statements or {}).items():
         if not valid_signal(signal):
@@ -277,6 +336,13 @@ def _duration(nanos: int) -> timedelta:
 
 @mirrors(f"{_EV}.parseMinimumReclaims")
 def parse_minimum_reclaims(statements: Mapping[str, str] | None) -> dict[str, ThresholdValue]:
+    """Parse ``--eviction-minimum-reclaim`` into a threshold value per signal.
+
+    Mirrors Go ``eviction.parseMinimumReclaims``.
+
+    >>> str(parse_minimum_reclaims({"memory.available": "500Mi"})["memory.available"].quantity)
+    '500Mi'
+    """
     results: dict[str, ThresholdValue] = {}
     for signal, value in (statements or {}).items():
         if not valid_signal(signal):
@@ -312,16 +378,37 @@ def _uint_quantity(obj: dict[str, Any] | None, key: str) -> Quantity:
 
 @mirrors(f"{_EV}.diskUsage")
 def disk_usage(fs_stats: dict[str, Any] | None) -> Quantity:
+    """``usedBytes`` of a filesystem stats object as a quantity (0 when absent).
+
+    Mirrors Go ``eviction.diskUsage``.
+
+    >>> str(disk_usage({"usedBytes": 1048576}))
+    '1Mi'
+    """
     return _uint_quantity(fs_stats, "usedBytes")
 
 
 @mirrors(f"{_EV}.inodeUsage")
 def inode_usage(fs_stats: dict[str, Any] | None) -> Quantity:
+    """``inodesUsed`` of a filesystem stats object as a quantity (0 when absent).
+
+    Mirrors Go ``eviction.inodeUsage``.
+
+    >>> str(inode_usage({"inodesUsed": 1000}))
+    '1k'
+    """
     return _uint_quantity(fs_stats, "inodesUsed")
 
 
 @mirrors(f"{_EV}.memoryUsage")
 def memory_usage(mem_stats: dict[str, Any] | None) -> Quantity:
+    """``workingSetBytes`` of a memory stats object as a quantity (0 when absent).
+
+    Mirrors Go ``eviction.memoryUsage``.
+
+    >>> str(memory_usage({"workingSetBytes": 2**30}))
+    '1Gi'
+    """
     return _uint_quantity(mem_stats, "workingSetBytes")
 
 
@@ -331,7 +418,22 @@ def _volume_kind(volume: dict[str, Any]) -> set[str]:
 
 @mirrors(f"{_EV}.localVolumeNames")
 def local_volume_names(pod: Pod) -> list[str]:
-    """hostPath, emptyDir not in memory, configMap and gitRepo volumes."""
+    """hostPath, emptyDir not in memory, configMap and gitRepo volumes.
+
+    Mirrors Go ``eviction.localVolumeNames``.
+
+    >>> local_volume_names(
+    ...     {
+    ...         "spec": {
+    ...             "volumes": [
+    ...                 {"name": "scratch", "emptyDir": {}},
+    ...                 {"name": "ram", "emptyDir": {"medium": "Memory"}},
+    ...             ]
+    ...         }
+    ...     }
+    ... )
+    ['scratch']
+    """
     result = []
     for volume in pod_volumes(pod):
         empty_dir = volume.get("emptyDir")
@@ -347,7 +449,22 @@ def local_volume_names(pod: Pod) -> list[str]:
 
 @mirrors(f"{_EV}.localEphemeralVolumeNames")
 def local_ephemeral_volume_names(pod: Pod) -> list[str]:
-    """gitRepo, emptyDir not in memory, configMap and downwardAPI volumes."""
+    """gitRepo, emptyDir not in memory, configMap and downwardAPI volumes.
+
+    Mirrors Go ``eviction.localEphemeralVolumeNames``.
+
+    >>> local_ephemeral_volume_names(
+    ...     {
+    ...         "spec": {
+    ...             "volumes": [
+    ...                 {"name": "scratch", "emptyDir": {}},
+    ...                 {"name": "host", "hostPath": {"path": "/x"}},
+    ...             ]
+    ...         }
+    ...     }
+    ... )
+    ['scratch']
+    """
     result = []
     for volume in pod_volumes(pod):
         empty_dir = volume.get("emptyDir")
@@ -366,6 +483,22 @@ ResourceList = dict[str, Quantity]
 
 @mirrors(f"{_EV}.containerUsage")
 def container_usage(pod_stats: PodStats, stats_to_measure: list[str]) -> ResourceList:
+    """Disk and inode usage of a pod's containers, summed over the requested stats (rootfs, logs).
+
+    Mirrors Go ``eviction.containerUsage``.
+
+    >>> stats = {
+    ...     "containers": [
+    ...         {
+    ...             "name": "c",
+    ...             "rootfs": {"usedBytes": 100, "inodesUsed": 2},
+    ...             "logs": {"usedBytes": 20, "inodesUsed": 1},
+    ...         }
+    ...     ]
+    ... }
+    >>> {k: str(v) for k, v in container_usage(stats, ["root", "logs"]).items()}
+    {'disk': '120', 'inodes': '3'}
+    """
     disk = Quantity(0, BINARY_SI)
     inodes = Quantity(0, BINARY_SI)
     root = FS_STATS_ROOT in stats_to_measure
@@ -382,6 +515,14 @@ def container_usage(pod_stats: PodStats, stats_to_measure: list[str]) -> Resourc
 
 @mirrors(f"{_EV}.podLocalVolumeUsage")
 def pod_local_volume_usage(volume_names: list[str], pod_stats: PodStats) -> ResourceList:
+    """Disk and inode usage of the named volumes in a pod's stats.
+
+    Mirrors Go ``eviction.podLocalVolumeUsage``.
+
+    >>> stats = {"volume": [{"name": "scratch", "usedBytes": 2048, "inodesUsed": 3}]}
+    >>> {k: str(v) for k, v in pod_local_volume_usage(["scratch"], stats).items()}
+    {'disk': '2Ki', 'inodes': '3'}
+    """
     disk = Quantity(0, BINARY_SI)
     inodes = Quantity(0, BINARY_SI)
     volumes = pod_stats.get("volume") or []
@@ -411,6 +552,18 @@ def _pod_usage(
 
 @mirrors(f"{_EV}.podDiskUsage")
 def pod_disk_usage(pod_stats: PodStats, pod: Pod, stats_to_measure: list[str]) -> ResourceList:
+    """A pod's disk and inode usage: containers plus its local volumes.
+
+    Mirrors Go ``eviction.podDiskUsage``.
+
+    >>> pod = {"spec": {"volumes": [{"name": "scratch", "emptyDir": {}}]}}
+    >>> stats = {
+    ...     "containers": [{"name": "c", "rootfs": {"usedBytes": 100}}],
+    ...     "volume": [{"name": "scratch", "usedBytes": 2048}],
+    ... }
+    >>> {k: str(v) for k, v in pod_disk_usage(stats, pod, ["root", "localVolumeSource"]).items()}
+    {'disk': '2148', 'inodes': '0'}
+    """
     return _pod_usage(pod_stats, pod, stats_to_measure, local_volume_names)
 
 
@@ -418,11 +571,41 @@ def pod_disk_usage(pod_stats: PodStats, pod: Pod, stats_to_measure: list[str]) -
 def pod_local_ephemeral_storage_usage(
     pod_stats: PodStats, pod: Pod, stats_to_measure: list[str]
 ) -> ResourceList:
+    """A pod's ephemeral-storage usage: containers plus its local ephemeral volumes.
+
+    Mirrors Go ``eviction.podLocalEphemeralStorageUsage``.
+
+    >>> pod = {"spec": {"volumes": [{"name": "scratch", "emptyDir": {}}]}}
+    >>> stats = {
+    ...     "containers": [{"name": "c", "rootfs": {"usedBytes": 100}, "logs": {"usedBytes": 20}}],
+    ...     "volume": [{"name": "scratch", "usedBytes": 2048}],
+    ... }
+    >>> {
+    ...     k: str(v)
+    ...     for k, v in pod_local_ephemeral_storage_usage(
+    ...         stats, pod, ["root", "logs", "localVolumeSource"]
+    ...     ).items()
+    ... }
+    {'disk': '2168', 'inodes': '0'}
+    """
     return _pod_usage(pod_stats, pod, stats_to_measure, local_ephemeral_volume_names)
 
 
 @mirrors(f"{_EV}.podMemoryUsage")
 def pod_memory_usage(pod_stats: PodStats) -> ResourceList:
+    """A pod's memory usage: the sum of its containers' working sets.
+
+    Mirrors Go ``eviction.podMemoryUsage``.
+
+    >>> stats = {
+    ...     "containers": [
+    ...         {"name": "a", "memory": {"workingSetBytes": 2**20}},
+    ...         {"name": "b", "memory": {"workingSetBytes": 2**21}},
+    ...     ]
+    ... }
+    >>> str(pod_memory_usage(stats)["memory"])
+    '3Mi'
+    """
     memory = Quantity(0, BINARY_SI)
     for container in pod_stats.get("containers") or []:
         memory.add(memory_usage(container.get("memory")))
@@ -431,6 +614,14 @@ def pod_memory_usage(pod_stats: PodStats) -> ResourceList:
 
 @mirrors(f"{_EV}.formatThreshold")
 def format_threshold(threshold: Threshold) -> str:
+    """A threshold as the kubelet logs it.
+
+    Mirrors Go ``eviction.formatThreshold``.
+
+    >>> (t,) = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> format_threshold(t)
+    'threshold(signal=memory.available, operator=LessThan, value=100Mi, gracePeriod=0s)'
+    """
     return (
         f"threshold(signal={threshold.signal}, operator={threshold.operator}, "
         f"value={format_threshold_value(threshold.value)}, "
@@ -440,6 +631,14 @@ def format_threshold(threshold: Threshold) -> str:
 
 @mirrors(f"{_EV}.formatThresholdValue")
 def format_threshold_value(value: ThresholdValue) -> str:
+    """A threshold value as the kubelet logs it (a quantity, or a percentage).
+
+    Mirrors Go ``eviction.formatThresholdValue``.
+
+    >>> (t,) = parse_threshold_config([], {"nodefs.available": "10%"}, {}, {}, {})
+    >>> format_threshold_value(t.value)
+    '10.000000%'
+    """
     if value.quantity is not None:
         return str(value.quantity)
     return f"{float32(value.percentage * float32(100)):f}%"
@@ -447,7 +646,14 @@ def format_threshold_value(value: ThresholdValue) -> str:
 
 @mirrors("(time.Duration).String")
 def format_go_duration(duration: timedelta) -> str:
-    """Go's Duration.String() for whole microseconds (enough for eviction configs)."""
+    """Go's Duration.String() for whole microseconds (enough for eviction configs).
+
+    >>> from datetime import timedelta
+    >>> format_go_duration(timedelta(minutes=1, seconds=30))
+    '1m30s'
+    >>> format_go_duration(timedelta(0))
+    '0s'
+    """
     micros = duration // timedelta(microseconds=1)
     if micros == 0:
         return "0s"
@@ -474,7 +680,16 @@ def _trim(value: float) -> str:
 
 @mirrors(f"{_EV}.cachedStatsFunc")
 def cached_stats_func(pod_stats: list[PodStats]) -> StatsFunc:
-    """A lookup from a pod to its stats, by UID."""
+    """A lookup from a pod to its stats, by UID.
+
+    Mirrors Go ``eviction.cachedStatsFunc``.
+
+    >>> stats_of = cached_stats_func([{"podRef": {"uid": "u1"}, "containers": []}])
+    >>> stats_of({"metadata": {"uid": "u1"}})
+    ({'podRef': {'uid': 'u1'}, 'containers': []}, True)
+    >>> stats_of({"metadata": {"uid": "u2"}})
+    (None, False)
+    """
     by_uid: dict[str, PodStats] = {}
     for stats in pod_stats:
         by_uid[(stats.get("podRef") or {}).get("uid", "")] = stats
@@ -494,7 +709,16 @@ CmpFunc = Callable[[Pod, Pod], int]
 
 
 class MultiSorter:
-    """``multiSorter``: compares with each cmp in turn; the last one decides."""
+    """``multiSorter``: compares with each cmp in turn; the last one decides.
+
+    >>> s = ordered_by(lambda a, b: (a > b) - (a < b))
+    >>> isinstance(s, MultiSorter)
+    True
+    >>> xs = [3, 1, 2]
+    >>> s.sort(xs)
+    >>> xs
+    [1, 2, 3]
+    """
 
     def __init__(self, cmps: tuple[CmpFunc, ...]) -> None:
         self.cmp = cmps
@@ -520,12 +744,30 @@ class MultiSorter:
 
 @mirrors(f"{_EV}.orderedBy")
 def ordered_by(*cmps: CmpFunc) -> MultiSorter:
+    """A MultiSorter that compares with each function in turn.
+
+    Mirrors Go ``eviction.orderedBy``.
+
+    >>> xs = [(1, "b"), (0, "z"), (1, "a")]
+    >>> ordered_by(lambda p, q: p[0] - q[0], lambda p, q: (p[1] > q[1]) - (p[1] < q[1])).sort(xs)
+    >>> xs
+    [(0, 'z'), (1, 'a'), (1, 'b')]
+    """
     return MultiSorter(cmps)
 
 
 @mirrors(f"{_EV}.priority")
 def priority(p1: Pod, p2: Pod) -> int:
-    """Lower priority first — only when the PodPriority gate is on."""
+    """Lower priority first — only when the PodPriority gate is on.
+
+    >>> from reference_impl import features
+    >>> low, high = {"spec": {"priority": 1}}, {"spec": {"priority": 5}}
+    >>> with features.gates(PodPriority=True):
+    ...     print(priority(low, high))
+    -1
+    >>> priority(low, high)
+    0
+    """
     if not features.enabled(features.POD_PRIORITY):
         return 0
     priority1 = get_pod_priority(p1)
@@ -537,7 +779,13 @@ def priority(p1: Pod, p2: Pod) -> int:
 
 @mirrors(f"{_EV}.cmpBool")
 def cmp_bool(a: bool, b: bool) -> int:
-    """true before false."""
+    """true before false.
+
+    Mirrors Go ``eviction.cmpBool``.
+
+    >>> cmp_bool(True, False), cmp_bool(False, True), cmp_bool(True, True)
+    (-1, 1, 0)
+    """
     if a == b:
         return 0
     return -1 if not b else 1
@@ -545,7 +793,19 @@ def cmp_bool(a: bool, b: bool) -> int:
 
 @mirrors(f"{_EV}.podRequest")
 def pod_request(pod: Pod, resource_name: str) -> Quantity:
-    """max(sum of container requests, largest init-container request)."""
+    """max(sum of container requests, largest init-container request).
+
+    Mirrors Go ``eviction.podRequest``.
+
+    >>> pod = {
+    ...     "spec": {
+    ...         "containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}],
+    ...         "initContainers": [{"name": "i", "resources": {"requests": {"memory": "128Mi"}}}],
+    ...     }
+    ... }
+    >>> str(pod_request(pod, "memory"))
+    '128Mi'
+    """
     container_value = Quantity(0, BINARY_SI)
     if resource_name == RESOURCE_DISK and not features.enabled(
         features.LOCAL_STORAGE_CAPACITY_ISOLATION
@@ -643,12 +903,38 @@ def _above_request(measure: _Measure) -> CmpFunc:
 
 @mirrors(f"{_EV}.exceedMemoryRequests")
 def exceed_memory_requests(stats: StatsFunc) -> CmpFunc:
+    """Compare pods by whether their memory usage exceeds their request (exceeding first).
+
+    Mirrors Go ``eviction.exceedMemoryRequests``.
+
+    >>> over = {"metadata": {"uid": "a"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> under = {
+    ...     "metadata": {"uid": "b"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "1Gi"}}}]},
+    ... }
+    >>> usage = {
+    ...     "a": {"containers": [{"name": "c", "memory": {"workingSetBytes": 2**20}}]},
+    ...     "b": {"containers": [{"name": "c", "memory": {"workingSetBytes": 2**20}}]},
+    ... }
+    >>> exceed_memory_requests(lambda p: (usage[p["metadata"]["uid"]], True))(over, under)
+    -1
+    """
     return _exceeds(_memory_measure(stats))
 
 
 @mirrors(f"{_EV}.memory")
 def memory(stats: StatsFunc) -> CmpFunc:
-    """Largest memory usage above request first."""
+    """Largest memory usage above request first.
+
+    >>> a = {"metadata": {"uid": "a"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> b = {"metadata": {"uid": "b"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> usage = {
+    ...     "a": {"containers": [{"name": "c", "memory": {"workingSetBytes": 2**30}}]},
+    ...     "b": {"containers": [{"name": "c", "memory": {"workingSetBytes": 2**20}}]},
+    ... }
+    >>> memory(lambda p: (usage[p["metadata"]["uid"]], True))(a, b)
+    -1
+    """
     return _above_request(_memory_measure(stats))
 
 
@@ -657,6 +943,15 @@ def exceed_disk_requests(
     stats: StatsFunc, fs_stats_to_measure: list[str], disk_resource: str
 ) -> CmpFunc:
     # Compares against podRequest(p, diskResource): zero when ranking by inodes.
+    """Compare pods by whether their disk usage exceeds their request (exceeding first).
+
+    Mirrors Go ``eviction.exceedDiskRequests``.
+
+    >>> a = {"metadata": {"uid": "a"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> usage = {"containers": [{"name": "c", "rootfs": {"usedBytes": 100}}]}
+    >>> exceed_disk_requests(lambda p: (usage, True), ["root"], "disk")(a, a)
+    0
+    """
     return _exceeds(_disk_measure(stats, fs_stats_to_measure, disk_resource, disk_resource))
 
 
@@ -666,18 +961,75 @@ def disk(stats: StatsFunc, fs_stats_to_measure: list[str], disk_resource: str) -
 
     Quirk mirrored: the request subtracted is always the *ephemeral-storage*
     request (``podRequest(p, resourceDisk)``), also when ranking by inodes.
+
+    Mirrors Go ``eviction.disk``.
+
+    >>> a = {"metadata": {"uid": "a"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> b = {"metadata": {"uid": "b"}, "spec": {"containers": [{"name": "c"}]}}
+    >>> usage = {
+    ...     "a": {"containers": [{"name": "c", "rootfs": {"usedBytes": 10**9}}]},
+    ...     "b": {"containers": [{"name": "c", "rootfs": {"usedBytes": 10}}]},
+    ... }
+    >>> disk(lambda p: (usage[p["metadata"]["uid"]], True), ["root"], "disk")(a, b)
+    -1
     """
     return _above_request(_disk_measure(stats, fs_stats_to_measure, disk_resource, RESOURCE_DISK))
 
 
 @mirrors(f"{_EV}.rankMemoryPressure")
 def rank_memory_pressure(pods: list[Pod], stats: StatsFunc) -> None:
-    """Exceeds requests → priority → usage above requests."""
+    """Exceeds requests → priority → usage above requests.
+
+    Mirrors Go ``eviction.rankMemoryPressure``.
+
+    >>> pods = [
+    ...     {"metadata": {"name": n, "uid": n}, "spec": {"containers": [{"name": "c"}]}}
+    ...     for n in ("small", "big")
+    ... ]
+    >>> usage = {"small": 2**20, "big": 2**30}
+    >>> rank_memory_pressure(
+    ...     pods,
+    ...     lambda p: (
+    ...         {
+    ...             "containers": [
+    ...                 {"name": "c", "memory": {"workingSetBytes": usage[p["metadata"]["uid"]]}}
+    ...             ]
+    ...         },
+    ...         True,
+    ...     ),
+    ... )
+    >>> [p["metadata"]["name"] for p in pods]
+    ['big', 'small']
+    """
     ordered_by(exceed_memory_requests(stats), priority, memory(stats)).sort(pods)
 
 
 @mirrors(f"{_EV}.rankDiskPressureFunc")
 def rank_disk_pressure_func(fs_stats_to_measure: list[str], disk_resource: str) -> RankFunc:
+    """The rank function for a disk resource: exceeds requests, then priority, then usage.
+
+    Mirrors Go ``eviction.rankDiskPressureFunc``.
+
+    >>> pods = [
+    ...     {"metadata": {"name": n, "uid": n}, "spec": {"containers": [{"name": "c"}]}}
+    ...     for n in ("small", "big")
+    ... ]
+    >>> usage = {"small": 10, "big": 10**9}
+    >>> rank_disk_pressure_func(["root"], "disk")(
+    ...     pods,
+    ...     lambda p: (
+    ...         {
+    ...             "containers": [
+    ...                 {"name": "c", "rootfs": {"usedBytes": usage[p["metadata"]["uid"]]}}
+    ...             ]
+    ...         },
+    ...         True,
+    ...     ),
+    ... )
+    >>> [p["metadata"]["name"] for p in pods]
+    ['big', 'small']
+    """
+
     def rank(pods: list[Pod], stats: StatsFunc) -> None:
         ordered_by(
             exceed_disk_requests(stats, fs_stats_to_measure, disk_resource),
@@ -690,7 +1042,13 @@ def rank_disk_pressure_func(fs_stats_to_measure: list[str], disk_resource: str) 
 
 @mirrors(f"({_EV}.byEvictionPriority).Less")
 def by_eviction_priority_less(a: str, b: str) -> bool:
-    """Memory before every other resource (and nothing else is ordered)."""
+    """Memory before every other resource (and nothing else is ordered).
+
+    Mirrors Go ``(eviction.byEvictionPriority).Less``.
+
+    >>> by_eviction_priority_less("memory", "nodefs"), by_eviction_priority_less("nodefs", "memory")
+    (True, False)
+    """
     return a == RESOURCE_MEMORY
 
 
@@ -709,7 +1067,25 @@ def _observation(available: int, capacity: int, time: datetime | None) -> Signal
 
 @mirrors(f"{_EV}.makeSignalObservations")
 def make_signal_observations(summary: Summary) -> tuple[SignalObservations, StatsFunc]:
-    """Observe every signal the Summary allows, and build the pod stats lookup."""
+    """Observe every signal the Summary allows, and build the pod stats lookup.
+
+    Mirrors Go ``eviction.makeSignalObservations``.
+
+    >>> obs, stats_of = make_signal_observations(
+    ...     {
+    ...         "node": {
+    ...             "memory": {
+    ...                 "time": "2018-11-26T12:00:00Z",
+    ...                 "availableBytes": 2**30,
+    ...                 "workingSetBytes": 2**30,
+    ...             }
+    ...         },
+    ...         "pods": [],
+    ...     }
+    ... )
+    >>> str(obs["memory.available"].available), str(obs["memory.available"].capacity)
+    ('1Gi', '2Gi')
+    """
     stats_func = cached_stats_func(summary.get("pods") or [])
     result: SignalObservations = {}
     node = summary.get("node") or {}
@@ -766,7 +1142,15 @@ def make_signal_observations(summary: Summary) -> tuple[SignalObservations, Stat
 
 @mirrors(f"{_EV}.getSysContainer")
 def get_sys_container(sys_containers: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
-    """The named system container, or None (Go returns an error, which is only logged)."""
+    """The named system container, or None (Go returns an error, which is only logged).
+
+    Mirrors Go ``eviction.getSysContainer``.
+
+    >>> get_sys_container([{"name": "pods"}, {"name": "kubelet"}], "pods")
+    {'name': 'pods'}
+    >>> get_sys_container([], "pods") is None
+    True
+    """
     for container in sys_containers:
         if container.get("name") == name:
             return container
@@ -777,7 +1161,23 @@ def get_sys_container(sys_containers: list[dict[str, Any]], name: str) -> dict[s
 def thresholds_met(
     thresholds: list[Threshold], observations: SignalObservations, enforce_min_reclaim: bool
 ) -> list[Threshold]:
-    """Thresholds whose signal is below the threshold (plus min-reclaim, if enforced)."""
+    """Thresholds whose signal is below the threshold (plus min-reclaim, if enforced).
+
+    Mirrors Go ``eviction.thresholdsMet``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> from reference_impl.eviction.types import SignalObservation
+    >>> ts = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> low = {"memory.available": SignalObservation(must_parse("50Mi"), must_parse("1Gi"))}
+    >>> [t.signal for t in thresholds_met(ts, low, False)]
+    ['memory.available']
+    >>> thresholds_met(
+    ...     ts,
+    ...     {"memory.available": SignalObservation(must_parse("500Mi"), must_parse("1Gi"))},
+    ...     False,
+    ... )
+    []
+    """
     results = []
     for threshold in thresholds:
         observed = observations.get(threshold.signal)
@@ -802,6 +1202,19 @@ def thresholds_updated_stats(
 
     A stale observation (same or older timestamp) must not cause a second
     eviction for the same data; an observation without a time always counts.
+
+    Mirrors Go ``eviction.thresholdsUpdatedStats``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> from datetime import datetime, timezone
+    >>> from reference_impl.eviction.types import SignalObservation
+    >>> ts = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> t0 = datetime(2018, 11, 26, tzinfo=timezone.utc)
+    >>> seen = {"memory.available": SignalObservation(must_parse("50Mi"), must_parse("1Gi"), t0)}
+    >>> thresholds_updated_stats(ts, seen, seen)
+    []
+    >>> len(thresholds_updated_stats(ts, seen, {}))
+    1
     """
     results = []
     last_observations = last_observations or {}
@@ -819,6 +1232,16 @@ def thresholds_updated_stats(
 def thresholds_first_observed_at(
     thresholds: list[Threshold], last_observed_at: ThresholdsObservedAt, now: datetime
 ) -> ThresholdsObservedAt:
+    """When each threshold was first seen met (kept from the last pass, else ``now``).
+
+    Mirrors Go ``eviction.thresholdsFirstObservedAt``.
+
+    >>> from datetime import datetime, timezone
+    >>> ts = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> now = datetime(2018, 11, 26, tzinfo=timezone.utc)
+    >>> list(thresholds_first_observed_at(ts, {}, now).values()) == [now]
+    True
+    """
     results: ThresholdsObservedAt = {}
     for threshold in thresholds:
         results[threshold] = last_observed_at.get(threshold, now)
@@ -829,11 +1252,36 @@ def thresholds_first_observed_at(
 def thresholds_met_grace_period(
     observed_at: ThresholdsObservedAt, now: datetime
 ) -> list[Threshold]:
+    """Thresholds met for at least their grace period.
+
+    Mirrors Go ``eviction.thresholdsMetGracePeriod``.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> ts = parse_threshold_config(
+    ...     [], {}, {"memory.available": "100Mi"}, {"memory.available": "1m"}, {}
+    ... )
+    >>> t0 = datetime(2018, 11, 26, tzinfo=timezone.utc)
+    >>> seen = thresholds_first_observed_at(ts, {}, t0)
+    >>> thresholds_met_grace_period(seen, t0 + timedelta(seconds=30))
+    []
+    >>> len(thresholds_met_grace_period(seen, t0 + timedelta(minutes=1)))
+    1
+    """
     return [t for t, at in observed_at.items() if not now - at < t.grace_period]
 
 
 @mirrors(f"{_EV}.nodeConditions")
 def node_conditions(thresholds: list[Threshold]) -> list[str]:
+    """The node conditions the given thresholds map to (each once).
+
+    Mirrors Go ``eviction.nodeConditions``.
+
+    >>> ts = parse_threshold_config(
+    ...     [], {"memory.available": "100Mi", "nodefs.available": "10%"}, {}, {}, {}
+    ... )
+    >>> sorted(node_conditions(ts))
+    ['DiskPressure', 'MemoryPressure']
+    """
     results: list[str] = []
     for threshold in thresholds:
         condition = SIGNAL_TO_NODE_CONDITION.get(threshold.signal)
@@ -846,6 +1294,15 @@ def node_conditions(thresholds: list[Threshold]) -> list[str]:
 def node_conditions_last_observed_at(
     conditions: list[str], last_observed_at: NodeConditionsObservedAt, now: datetime
 ) -> NodeConditionsObservedAt:
+    """When each condition was last observed: ``now`` for the given ones, earlier times kept.
+
+    Mirrors Go ``eviction.nodeConditionsLastObservedAt``.
+
+    >>> from datetime import datetime, timezone
+    >>> now = datetime(2018, 11, 26, tzinfo=timezone.utc)
+    >>> node_conditions_last_observed_at(["MemoryPressure"], {}, now) == {"MemoryPressure": now}
+    True
+    """
     results: NodeConditionsObservedAt = {c: now for c in conditions}
     for key, value in last_observed_at.items():
         results.setdefault(key, value)
@@ -856,16 +1313,48 @@ def node_conditions_last_observed_at(
 def node_conditions_observed_since(
     observed_at: NodeConditionsObservedAt, period: timedelta, now: datetime
 ) -> list[str]:
+    """Conditions observed within ``period`` of ``now`` (the pressure transition period).
+
+    Mirrors Go ``eviction.nodeConditionsObservedSince``.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2018, 11, 26, tzinfo=timezone.utc)
+    >>> node_conditions_observed_since(
+    ...     {"MemoryPressure": t0}, timedelta(minutes=5), t0 + timedelta(minutes=1)
+    ... )
+    ['MemoryPressure']
+    >>> node_conditions_observed_since(
+    ...     {"MemoryPressure": t0}, timedelta(minutes=5), t0 + timedelta(minutes=6)
+    ... )
+    []
+    """
     return [c for c, at in observed_at.items() if now - at < period]
 
 
 @mirrors(f"{_EV}.hasFsStatsType")
 def has_fs_stats_type(inputs: list[str], item: str) -> bool:
+    """Whether ``item`` is in the list of filesystem stats types.
+
+    Mirrors Go ``eviction.hasFsStatsType``.
+
+    >>> has_fs_stats_type(["root", "logs"], "logs"), has_fs_stats_type(["root"], "logs")
+    (True, False)
+    """
     return item in inputs
 
 
 @mirrors(f"{_EV}.hasNodeCondition")
 def has_node_condition(inputs: list[str], item: str) -> bool:
+    """Whether ``item`` is in the list of node conditions.
+
+    Mirrors Go ``eviction.hasNodeCondition``.
+
+    >>> (
+    ...     has_node_condition(["MemoryPressure"], "MemoryPressure"),
+    ...     has_node_condition([], "DiskPressure"),
+    ... )
+    (True, False)
+    """
     return item in inputs
 
 
@@ -873,6 +1362,15 @@ def has_node_condition(inputs: list[str], item: str) -> bool:
 def merge_thresholds(inputs_a: list[Threshold], inputs_b: list[Threshold]) -> list[Threshold]:
     # Go appends to inputsA's backing array; the caller never reuses it, so a
     # copy is equivalent and safer.
+    """``inputs_a`` plus every threshold of ``inputs_b`` not already in it (hasThreshold).
+
+    Mirrors Go ``eviction.mergeThresholds``.
+
+    >>> a = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> b = parse_threshold_config([], {"nodefs.available": "10%"}, {}, {}, {})
+    >>> [t.signal for t in merge_thresholds(a, b + a)]
+    ['memory.available', 'nodefs.available']
+    """
     results = list(inputs_a)
     for threshold in inputs_b:
         if not has_threshold(results, threshold):
@@ -882,7 +1380,14 @@ def merge_thresholds(inputs_a: list[Threshold], inputs_b: list[Threshold]) -> li
 
 @mirrors(f"{_EV}.hasThreshold")
 def has_threshold(inputs: list[Threshold], item: Threshold) -> bool:
-    """Same grace period, operator, signal and value (min-reclaim is not compared)."""
+    """Same grace period, operator, signal and value (min-reclaim is not compared).
+
+    Mirrors Go ``eviction.hasThreshold``.
+
+    >>> (t,) = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> has_threshold([t], t), has_threshold([], t)
+    (True, False)
+    """
     return any(
         t.grace_period == item.grace_period
         and t.operator == item.operator
@@ -894,6 +1399,19 @@ def has_threshold(inputs: list[Threshold], item: Threshold) -> bool:
 
 @mirrors(f"{_EV}.compareThresholdValue")
 def compare_threshold_value(a: ThresholdValue, b: ThresholdValue) -> bool:
+    """Whether two threshold values are equal (quantities by value, percentages exactly).
+
+    Mirrors Go ``eviction.compareThresholdValue``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> compare_threshold_value(
+    ...     ThresholdValue(quantity=must_parse("1Gi")),
+    ...     ThresholdValue(quantity=must_parse("1024Mi")),
+    ... )
+    True
+    >>> compare_threshold_value(ThresholdValue(percentage=0.1), ThresholdValue(percentage=0.2))
+    False
+    """
     if a.quantity is not None:
         return b.quantity is not None and a.quantity.cmp(b.quantity) == 0
     if b.quantity is not None:
@@ -903,11 +1421,29 @@ def compare_threshold_value(a: ThresholdValue, b: ThresholdValue) -> bool:
 
 @mirrors(f"{_EV}.getStarvedResources")
 def get_starved_resources(thresholds: list[Threshold]) -> list[str]:
+    """The resources that the given thresholds ask to reclaim.
+
+    Mirrors Go ``eviction.getStarvedResources``.
+
+    >>> ts = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> get_starved_resources(ts)
+    ['memory']
+    """
     return [SIGNAL_TO_RESOURCE[t.signal] for t in thresholds if t.signal in SIGNAL_TO_RESOURCE]
 
 
 @mirrors(f"{_EV}.isSoftEvictionThresholds")
 def is_soft_eviction_thresholds(thresholds: list[Threshold], starved_resource: str) -> bool:
+    """Whether every threshold for ``starved_resource`` is soft (has a grace period).
+
+    Mirrors Go ``eviction.isSoftEvictionThresholds``.
+
+    >>> soft = parse_threshold_config(
+    ...     [], {}, {"memory.available": "1Gi"}, {"memory.available": "1m"}, {}
+    ... )
+    >>> is_soft_eviction_thresholds(soft, "memory")
+    True
+    """
     for threshold in thresholds:
         if SIGNAL_TO_RESOURCE.get(threshold.signal, "") != starved_resource:
             continue
@@ -918,11 +1454,26 @@ def is_soft_eviction_thresholds(thresholds: list[Threshold], starved_resource: s
 
 @mirrors(f"{_EV}.isHardEvictionThreshold")
 def is_hard_eviction_threshold(threshold: Threshold) -> bool:
+    """Whether the threshold is hard (no grace period).
+
+    Mirrors Go ``eviction.isHardEvictionThreshold``.
+
+    >>> (t,) = parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    >>> is_hard_eviction_threshold(t)
+    True
+    """
     return threshold.grace_period == timedelta(0)
 
 
 @mirrors(f"{_EV}.buildResourceToRankFunc")
 def build_resource_to_rank_func(with_image_fs: bool) -> dict[str, RankFunc]:
+    """The rank function for each resource (nodefs and imagefs differ with an image fs).
+
+    Mirrors Go ``eviction.buildResourceToRankFunc``.
+
+    >>> sorted(build_resource_to_rank_func(True))
+    ['imagefs', 'imagefsInodes', 'memory', 'nodefs', 'nodefsInodes']
+    """
     result: dict[str, RankFunc] = {RESOURCE_MEMORY: rank_memory_pressure}
     if with_image_fs:
         # nodefs holds logs and local volumes; imagefs holds writable layers.
@@ -941,6 +1492,16 @@ def build_resource_to_rank_func(with_image_fs: bool) -> dict[str, RankFunc]:
 
 @mirrors(f"{_EV}.PodIsEvicted")
 def pod_is_evicted(pod_status: Mapping[str, Any]) -> bool:
+    """Whether a pod status says the pod was evicted (phase Failed, reason Evicted).
+
+    Mirrors Go ``eviction.PodIsEvicted``.
+
+    >>> (
+    ...     pod_is_evicted({"phase": "Failed", "reason": "Evicted"}),
+    ...     pod_is_evicted({"phase": "Running"}),
+    ... )
+    (True, False)
+    """
     return pod_status.get("phase") == "Failed" and pod_status.get("reason") == REASON
 
 
@@ -948,6 +1509,18 @@ def pod_is_evicted(pod_status: Mapping[str, Any]) -> bool:
 def build_resource_to_node_reclaim_funcs(
     image_gc: ImageGC, container_gc: ContainerGC, with_image_fs: bool
 ) -> dict[str, list[NodeReclaimFunc]]:
+    """The node-level reclaim (GC) functions for each resource.
+
+    Mirrors Go ``eviction.buildResourceToNodeReclaimFuncs``.
+
+    >>> from reference_impl.eviction.fakes import FakeDiskGC
+    >>> gc = FakeDiskGC()
+    >>> funcs = build_resource_to_node_reclaim_funcs(gc, gc, False)
+    >>> sorted(funcs)
+    ['imagefs', 'imagefsInodes', 'nodefs', 'nodefsInodes']
+    >>> len(funcs["nodefs"])
+    2
+    """
     gc: list[NodeReclaimFunc] = [
         container_gc.delete_all_unused_containers,
         image_gc.delete_unused_images,

@@ -43,12 +43,27 @@ EVICTION_MONITORING_PERIOD = timedelta(seconds=10)
 
 
 class KubeletConfigError(ValueError):
-    """The KubeletConfiguration document is invalid; the message names the field."""
+    """The KubeletConfiguration document is invalid; the message names the field.
+
+    >>> try:
+    ...     eviction_settings({"evictionHard": "memory.available<1Gi"})
+    ... except KubeletConfigError as e:
+    ...     print(str(e)[:40])
+    evictionHard: expected a map of signal t
+    """
 
 
 @dataclass
 class EvictionSettings:
-    """What the kubelet hands to the eviction manager, plus where it came from."""
+    """What the kubelet hands to the eviction manager, plus where it came from.
+
+    >>> s = eviction_settings({})
+    >>> isinstance(s, EvictionSettings), len(s.thresholds)
+    (True, 5)
+    >>> sorted(t.signal for t in s.thresholds)  # doctest: +NORMALIZE_WHITESPACE
+    ['allocatableMemory.available', 'imagefs.available', 'memory.available',
+     'nodefs.available', 'nodefs.inodesFree']
+    """
 
     config: Config
     feature_gates: dict[str, bool] = field(default_factory=dict)
@@ -105,6 +120,12 @@ def eviction_settings(
     """Apply the 1.10 defaults to ``doc`` and build thresholds and the manager config.
 
     The two keyword flags are kubelet command-line flags, not configuration fields.
+
+    Mirrors Go ``v1beta1.SetDefaults_KubeletConfiguration``.
+
+    >>> s = eviction_settings({"evictionHard": {"memory.available": "200Mi"}})
+    >>> [(t.signal, str(t.value.quantity)) for t in s.thresholds if t.signal == "memory.available"]
+    [('memory.available', '200Mi')]
     """
     doc = dict(doc or {})
     kind = doc.get("kind", KIND)
@@ -167,7 +188,15 @@ def eviction_settings(
 
 
 def load_eviction_settings(path: str | Path, **flags: bool) -> EvictionSettings:
-    """Read a KubeletConfiguration YAML (or JSON) file and build the eviction settings."""
+    r"""Read a KubeletConfiguration YAML (or JSON) file and build the eviction settings.
+
+    >>> import tempfile
+    >>> f = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+    >>> _ = f.write("kind: KubeletConfiguration\nevictionHard:\n  memory.available: 300Mi\n")
+    >>> f.close()
+    >>> [str(t.value.quantity) for t in load_eviction_settings(f.name).thresholds]
+    ['300Mi', '300Mi']
+    """
     try:
         doc = yaml.safe_load(Path(path).read_text())
     except yaml.YAMLError as err:

@@ -30,7 +30,23 @@ def _scale(signal: str) -> tuple[float, str]:
 
 
 def plot_result(result: SimulationResult, path: str | Path) -> Path:
-    """Write a PNG with one panel per signal that has a threshold."""
+    """Write a PNG with one panel per signal that has a threshold.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> import tempfile, os
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> from reference_impl.eviction.simulator import run_scenario
+    >>> result = run_scenario(load_scenario(soft_yaml))
+    >>> out = plot_result(result, os.path.join(tempfile.mkdtemp(), "soft.png"))
+    >>> str(out).endswith("soft.png") and os.path.getsize(out) > 0
+    True
+    """
     signals = signals_in_use(result.scenario) or ["memory.available"]
     fig, axes = plt.subplots(
         len(signals), 1, figsize=(15, 4.2 * len(signals)), sharex=True, squeeze=False

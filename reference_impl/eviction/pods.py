@@ -38,11 +38,29 @@ ResourceList = dict[str, Quantity]
 
 
 class PodError(ValueError):
-    """A pod dict is not shaped like a Kubernetes pod."""
+    """A pod dict is not shaped like a Kubernetes pod.
+
+    >>> try:
+    ...     parsed({"spec": {"containers": "x"}})
+    ... except PodError as e:
+    ...     print(type(e).__name__)
+    PodError
+    """
 
 
 @dataclass(frozen=True)
 class ContainerResources:
+    """A container's requests and limits, parsed to quantities.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> c = parsed(pod).containers[0]
+    >>> isinstance(c, ContainerResources), str(c.requests["memory"])
+    (True, '64Mi')
+    """
+
     name: str
     requests: ResourceList
     limits: ResourceList
@@ -50,7 +68,16 @@ class ContainerResources:
 
 @dataclass(frozen=True)
 class ParsedPod:
-    """What the eviction manager reads from a pod spec, parsed once."""
+    """What the eviction manager reads from a pod spec, parsed once.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> p = parsed(pod)
+    >>> isinstance(p, ParsedPod), len(p.containers)
+    (True, 1)
+    """
 
     containers: tuple[ContainerResources, ...]
     init_containers: tuple[ContainerResources, ...]
@@ -72,18 +99,50 @@ def _meta(pod: Pod) -> dict[str, Any]:
 
 
 def pod_name(pod: Pod) -> str:
+    """``metadata.name`` of a pod dict ('' when absent).
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> pod_name(pod)
+    'web'
+    """
     return str(_meta(pod).get("name", ""))
 
 
 def pod_namespace(pod: Pod) -> str:
+    """``metadata.namespace`` of a pod dict ('' when absent).
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> pod_namespace(pod)
+    'default'
+    """
     return str(_meta(pod).get("namespace", ""))
 
 
 def pod_uid(pod: Pod) -> str:
+    """``metadata.uid`` of a pod dict ('' when absent).
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> pod_uid(pod)
+    'u1'
+    """
     return str(_meta(pod).get("uid", ""))
 
 
 def pod_annotations(pod: Pod) -> dict[str, str]:
+    """``metadata.annotations`` of a pod dict ({} when absent).
+
+    >>> pod_annotations({"metadata": {"annotations": {"a": "b"}}}), pod_annotations({})
+    ({'a': 'b'}, {})
+    """
     annotations = _meta(pod).get("annotations") or {}
     if not isinstance(annotations, dict):
         raise PodError(f"pod {pod_name(pod)!r}: metadata.annotations must be an object")
@@ -91,6 +150,15 @@ def pod_annotations(pod: Pod) -> dict[str, str]:
 
 
 def pod_spec(pod: Pod) -> dict[str, Any]:
+    """``spec`` of a pod dict ({} when absent).
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> sorted(pod_spec(pod))
+    ['containers']
+    """
     spec = pod.get("spec") or {}
     if not isinstance(spec, dict):
         raise PodError(f"pod {pod_name(pod)!r}: spec must be an object")
@@ -98,6 +166,11 @@ def pod_spec(pod: Pod) -> dict[str, Any]:
 
 
 def pod_volumes(pod: Pod) -> list[dict[str, Any]]:
+    """``spec.volumes`` of a pod dict ([] when absent).
+
+    >>> pod_volumes({"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}})
+    [{'name': 'v', 'emptyDir': {}}]
+    """
     volumes = pod_spec(pod).get("volumes") or []
     if not isinstance(volumes, list):
         raise PodError(f"pod {pod_name(pod)!r}: spec.volumes must be a list")
@@ -106,11 +179,30 @@ def pod_volumes(pod: Pod) -> list[dict[str, Any]]:
 
 @mirrors("k8s.io/kubernetes/pkg/kubelet/util/format.Pod")
 def format_pod(pod: Pod) -> str:
-    """``name_namespace(uid)``, the kubelet's log form of a pod."""
+    """``name_namespace(uid)``, the kubelet's log form of a pod.
+
+    Mirrors Go ``format.Pod``.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> format_pod(pod)
+    'web_default(u1)'
+    """
     return f"{pod_name(pod)}_{pod_namespace(pod)}({pod_uid(pod)})"
 
 
 def format_pods(pods: list[Pod]) -> str:
+    """Pods in the kubelet's log form, comma separated.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> format_pods([pod, pod])
+    'web_default(u1), web_default(u1)'
+    """
     return ", ".join(format_pod(p) for p in pods)
 
 
@@ -168,7 +260,15 @@ _CACHE_LIMIT = 50_000
 
 
 def parsed(pod: Pod) -> ParsedPod:
-    """Parsed container resources of ``pod``, cached by object identity."""
+    """Parsed container resources of ``pod``, cached by object identity.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> parsed(pod) is parsed(pod)
+    True
+    """
     key = id(pod)
     hit = _CACHE.get(key)
     spec = pod.get("spec")
@@ -190,6 +290,13 @@ def parsed(pod: Pod) -> ParsedPod:
 
 @mirrors("k8s.io/kubernetes/pkg/scheduler/util.GetPodPriority")
 def get_pod_priority(pod: Pod) -> int:
+    """``spec.priority``, or 0 when it is not set.
+
+    Mirrors Go ``util.GetPodPriority``.
+
+    >>> get_pod_priority({"spec": {"priority": 7}}), get_pod_priority({"spec": {}})
+    (7, 0)
+    """
     priority = pod_spec(pod).get("priority")
     if priority is None:
         return DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS
@@ -200,6 +307,24 @@ def get_pod_priority(pod: Pod) -> int:
 
 @mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCriticalPod")
 def is_critical_pod(pod: Pod) -> bool:
+    """Whether the pod is critical: by annotation (ExperimentalCriticalPodAnnotation) or priority.
+
+    Mirrors Go ``types.IsCriticalPod``.
+
+    >>> from reference_impl import features
+    >>> pod = {
+    ...     "metadata": {
+    ...         "namespace": "kube-system",
+    ...         "annotations": {"scheduler.alpha.kubernetes.io/critical-pod": ""},
+    ...     },
+    ...     "spec": {},
+    ... }
+    >>> is_critical_pod(pod)
+    True
+    >>> with features.gates(ExperimentalCriticalPodAnnotation=True):
+    ...     print(is_critical_pod(pod))
+    True
+    """
     namespace = pod_namespace(pod)
     if is_critical(namespace, pod_annotations(pod)):
         return True
@@ -209,6 +334,18 @@ def is_critical_pod(pod: Pod) -> bool:
 
 @mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCritical")
 def is_critical(namespace: str, annotations: dict[str, str]) -> bool:
+    """Whether a kube-system pod has the critical-pod annotation (with its feature gate).
+
+    Mirrors Go ``types.IsCritical``.
+
+    >>> from reference_impl import features
+    >>> with features.gates(ExperimentalCriticalPodAnnotation=True):
+    ...     print(
+    ...         is_critical("kube-system", {"scheduler.alpha.kubernetes.io/critical-pod": ""}),
+    ...         is_critical("default", {"scheduler.alpha.kubernetes.io/critical-pod": ""}),
+    ...     )
+    True False
+    """
     if namespace != NAMESPACE_SYSTEM:
         return False
     return annotations.get(CRITICAL_POD_ANNOTATION_KEY) == ""
@@ -216,18 +353,48 @@ def is_critical(namespace: str, annotations: dict[str, str]) -> bool:
 
 @mirrors("k8s.io/kubernetes/pkg/kubelet/types.IsCriticalPodBasedOnPriority")
 def is_critical_pod_based_on_priority(namespace: str, priority: int) -> bool:
+    """Whether a kube-system pod's priority is at least the system-critical level.
+
+    Mirrors Go ``types.IsCriticalPodBasedOnPriority``.
+
+    >>> (
+    ...     is_critical_pod_based_on_priority("kube-system", 2000000000),
+    ...     is_critical_pod_based_on_priority("default", 2000000000),
+    ... )
+    (True, False)
+    """
     return namespace == NAMESPACE_SYSTEM and priority >= SYSTEM_CRITICAL_PRIORITY
 
 
 @mirrors("k8s.io/kubernetes/pkg/kubelet/pod.IsStaticPod")
 def is_static_pod(pod: Pod) -> bool:
+    """Whether the pod came from a file or an http source (``kubernetes.io/config.source``).
+
+    Mirrors Go ``pod.IsStaticPod``.
+
+    >>> (
+    ...     is_static_pod({"metadata": {"annotations": {"kubernetes.io/config.source": "file"}}}),
+    ...     is_static_pod({"metadata": {}}),
+    ... )
+    (True, False)
+    """
     source = pod_annotations(pod).get(CONFIG_SOURCE_ANNOTATION_KEY)
     return source is not None and source != API_SERVER_SOURCE
 
 
 @mirrors("k8s.io/kubernetes/pkg/apis/core/v1/helper/qos.GetPodQOS")
 def get_pod_qos(pod: Pod) -> str:
-    """Guaranteed, Burstable or BestEffort, from cpu and memory requests/limits."""
+    """Guaranteed, Burstable or BestEffort, from cpu and memory requests/limits.
+
+    Mirrors Go ``qos.GetPodQOS``.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> get_pod_qos(pod), get_pod_qos({"spec": {"containers": [{"name": "c"}]}})
+    ('Burstable', 'BestEffort')
+    """
     requests: dict[str, Quantity] = {}
     limits: dict[str, Quantity] = {}
     guaranteed = True
@@ -256,7 +423,18 @@ def get_pod_qos(pod: Pod) -> str:
 
 @mirrors("k8s.io/kubernetes/pkg/api/v1/resource.PodRequestsAndLimits")
 def pod_requests_and_limits(pod: Pod) -> tuple[ResourceList, ResourceList]:
-    """Sum over containers, then the max with each init container."""
+    """Sum over containers, then the max with each init container.
+
+    Mirrors Go ``resource.PodRequestsAndLimits``.
+
+    >>> pod = {
+    ...     "metadata": {"name": "web", "namespace": "default", "uid": "u1"},
+    ...     "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Mi"}}}]},
+    ... }
+    >>> reqs, limits = pod_requests_and_limits(pod)
+    >>> {k: str(v) for k, v in reqs.items()}, limits
+    ({'memory': '64Mi'}, {})
+    """
     reqs: ResourceList = {}
     limits: ResourceList = {}
     info = parsed(pod)

@@ -54,12 +54,24 @@ METRICS = ("memory", "rootfs", "logs", "rootfsInodes", "logsInodes")
 
 
 class ScenarioError(ValueError):
-    """The scenario file is invalid; the message names the field."""
+    """The scenario file is invalid; the message names the field.
+
+    >>> try:
+    ...     parse_scenario({"name": "x"})
+    ... except ScenarioError as e:
+    ...     print(str(e)[:30])
+    duration: required
+    """
 
 
 @dataclass
 class Series:
-    """A piecewise (step or ramp) function of seconds since the start."""
+    """A piecewise (step or ramp) function of seconds since the start.
+
+    >>> s = Series([0, 60], [100, 200], [False, True])
+    >>> s.at(0), s.at(30), Series.constant(5).at(1e6)
+    (100, 150, 5)
+    """
 
     times: list[float]
     values: list[int]
@@ -89,6 +101,20 @@ class Series:
 
 @dataclass
 class PodSpec:
+    """One pod of a simulation scenario: its spec and its usage over time.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> sc = load_scenario(soft_yaml)
+    >>> isinstance(sc.pods[0], PodSpec)
+    True
+    """
+
     name: str
     namespace: str
     uid: str
@@ -100,6 +126,19 @@ class PodSpec:
 
 @dataclass
 class FsSpec:
+    """One filesystem of a simulation scenario: capacity and usage over time.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> isinstance(load_scenario(soft_yaml).nodefs, (FsSpec, type(None)))
+    True
+    """
+
     capacity: int
     used: int
     inodes: int | None = None
@@ -108,6 +147,20 @@ class FsSpec:
 
 @dataclass
 class Scenario:
+    """A simulation: node sizes, eviction settings, pods, and how usage moves over time.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> sc = load_scenario(soft_yaml)
+    >>> isinstance(sc, Scenario), sc.name
+    (True, 'soft-memory')
+    """
+
     name: str
     tick: timedelta
     duration: timedelta
@@ -288,7 +341,20 @@ _TOP_FIELDS = {"name", "description", "tick", "duration", "start", "node", "kube
 
 
 def parse_scenario(doc: Any, source: str = "scenario") -> Scenario:
-    """Validate a scenario document and build a :class:`Scenario`."""
+    """Validate a scenario document and build a :class:`Scenario`.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> import yaml
+    >>> doc = yaml.safe_load(open(soft_yaml))
+    >>> parse_scenario(doc).name
+    'soft-memory'
+    """
     top = _mapping(doc, source)
     unknown = set(top) - _TOP_FIELDS
     if unknown:
@@ -359,6 +425,18 @@ def parse_scenario(doc: Any, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario YAML file and build a :class:`Scenario`.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> load_scenario(soft_yaml).duration
+    datetime.timedelta(seconds=1200)
+    """
     path = Path(path)
     try:
         doc = yaml.safe_load(path.read_text())

@@ -47,7 +47,22 @@ class _PodState:
 
 
 class NodeModel:
-    """Serves Summary documents for the scenario's node at the clock's current time."""
+    """Serves Summary documents for the scenario's node at the clock's current time.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.clock import FakeClock
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> sc = load_scenario(soft_yaml)
+    >>> node = NodeModel(sc, FakeClock(sc.start))
+    >>> sorted(node.get(True))
+    ['node', 'pods']
+    """
 
     def __init__(self, scenario: Scenario, clock: FakeClock) -> None:
         self.scenario = scenario
@@ -205,6 +220,21 @@ class NodeModel:
 
 @dataclass
 class EvictionRecord:
+    """One eviction the simulation saw: when, which pod, why, with which grace period.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> r = run_scenario(load_scenario(soft_yaml))
+    >>> all(isinstance(e, EvictionRecord) for e in r.evictions), len(r.evictions) > 0
+    (True, True)
+    """
+
     time: datetime
     offset_seconds: float
     pod: str
@@ -214,7 +244,20 @@ class EvictionRecord:
 
 @dataclass
 class TickRecord:
-    """One ``synchronize`` pass as the plot and the tests need it."""
+    """One ``synchronize`` pass as the plot and the tests need it.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> r = run_scenario(load_scenario(soft_yaml))
+    >>> isinstance(r.ticks[0], TickRecord)
+    True
+    """
 
     offset_seconds: float
     observations: dict[str, tuple[int, int]]  # signal → (available, capacity)
@@ -225,6 +268,21 @@ class TickRecord:
 
 @dataclass
 class SimulationResult:
+    """Every pass of a simulation and every eviction in it.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> r = run_scenario(load_scenario(soft_yaml))
+    >>> isinstance(r, SimulationResult), sorted(r.to_dict())[:2]
+    (True, ['evictions', 'scenario'])
+    """
+
     scenario: Scenario
     ticks: list[TickRecord]
     evictions: list[EvictionRecord]
@@ -258,7 +316,20 @@ class SimulationResult:
 
 
 def run_scenario(scenario: Scenario, *, record_traces: bool = True) -> SimulationResult:
-    """Run ``scenario`` from start to ``start + duration`` and return every pass."""
+    """Run ``scenario`` from start to ``start + duration`` and return every pass.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> r = run_scenario(load_scenario(soft_yaml))
+    >>> [e.pod for e in r.evictions][:2]
+    ['default/sidecar', 'default/cache']
+    """
     clock = FakeClock(scenario.start)
     model = NodeModel(scenario, clock)
     evictions: list[EvictionRecord] = []
@@ -324,7 +395,19 @@ def run_scenario(scenario: Scenario, *, record_traces: bool = True) -> Simulatio
 
 
 def signals_in_use(scenario: Scenario) -> list[str]:
-    """Signals with a threshold, in first-seen order."""
+    """Signals with a threshold, in first-seen order.
+
+    >>> import pathlib
+    >>> soft_yaml = (
+    ...     pathlib.Path(__file__).resolve().parents[2]
+    ...     / "examples"
+    ...     / "eviction"
+    ...     / "soft-memory.yaml"
+    ... )
+    >>> from reference_impl.eviction.scenario import load_scenario
+    >>> signals_in_use(load_scenario(soft_yaml))
+    ['memory.available', 'allocatableMemory.available']
+    """
     seen: list[str] = []
     for threshold in scenario.settings.thresholds:
         if threshold.signal not in seen:
@@ -333,6 +416,11 @@ def signals_in_use(scenario: Scenario) -> list[str]:
 
 
 def condition_for(signal: str) -> str | None:
+    """The node condition a signal reports (MemoryPressure or DiskPressure).
+
+    >>> condition_for("memory.available"), condition_for("nodefs.inodesFree")
+    ('MemoryPressure', 'DiskPressure')
+    """
     return SIGNAL_TO_NODE_CONDITION.get(signal)
 
 

@@ -10,10 +10,10 @@ offending path.  The accessors used on the hot path assume a validated document
 from __future__ import annotations
 
 import functools
-import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reference_impl.eviction.rfc3339 import RFC3339Error, parse_rfc3339
 from reference_impl.eviction.types import PodStats, Summary
 
 SYSTEM_CONTAINER_PODS = "pods"
@@ -31,7 +31,14 @@ _MAX_UINT64 = (1 << 64) - 1
 
 
 class SummaryError(ValueError):
-    """The Summary JSON is not a valid stats/v1alpha1 Summary."""
+    """The Summary JSON is not a valid stats/v1alpha1 Summary.
+
+    >>> try:
+    ...     validate_summary({"pods": []})
+    ... except SummaryError as e:
+    ...     print(e)
+    summary: missing required field 'node'
+    """
 
 
 class GoTime(datetime):
@@ -41,6 +48,11 @@ class GoTime(datetime):
     microseconds.  Two stats timestamps 100 ns apart are different times to the 1.10
     kubelet (thresholdsUpdatedStats keeps the threshold), so the sub-microsecond part
     is carried here and takes part in comparisons.  Found by the differential run.
+
+    >>> a = parse_time("2018-11-26T12:00:00.0000001Z")
+    >>> b = parse_time("2018-11-26T12:00:00.0000002Z")
+    >>> isinstance(a, GoTime), a < b, a != b
+    (True, True, True)
     """
 
     nanosecond: int = 0  # 0..999, below the microseconds (class default survives copies)
@@ -60,6 +72,11 @@ class GoTime(datetime):
     def __eq__(self, other: object) -> bool:
         key = self._other(other)
         return NotImplemented if key is None else self._key() == key
+
+    def __ne__(self, other: object) -> bool:
+        # datetime's own __ne__ would compare microseconds only
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() != key
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -81,28 +98,51 @@ class GoTime(datetime):
         return NotImplemented if key is None else self._key() >= key
 
 
-_FRACTION = re.compile(r"\.(\d+)")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=1024)
 def parse_time(text: str) -> datetime:
-    """RFC 3339 time as metav1.Time accepts it (``Z`` or an offset), to the nanosecond."""
+    """A stats timestamp as metav1.Time decodes it: Go's ``time.Parse(time.RFC3339, s)``
+    (see :mod:`reference_impl.eviction.rfc3339` for exactly what that accepts), kept to the
+    nanosecond in a :class:`GoTime`.
+
+    >>> t = parse_time("2018-11-26T13:00:00.1234567+01:00")
+    >>> (t.isoformat(), t.nanosecond)
+    ('2018-11-26T12:00:00.123456+00:00', 700)
+    >>> parse_time("2018-11-26T12:00:00z")
+    Traceback (most recent call last):
+    ...
+    reference_impl.eviction.stats.SummaryError: invalid RFC 3339 time '2018-11-26T12:00:00z': ...
+
+    Go also accepts years 0000-9999 in any zone; a Python datetime holds years 1-9999 only,
+    so an instant outside those (``0000-06-01T00:00:00Z``) is refused with that reason -- a
+    limit of the mirror, not of Go.
+    """
     try:
-        value = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError as err:
-        raise SummaryError(f"invalid RFC 3339 time {text!r}") from err
-    if value.tzinfo is None:
-        raise SummaryError(f"invalid RFC 3339 time {text!r}: no time zone")
-    value = value.astimezone(UTC)
-    fraction = _FRACTION.search(text)
-    nanos = int(fraction.group(1)[6:9].ljust(3, "0")) if fraction else 0
-    result = GoTime(*value.timetuple()[:6], value.microsecond, UTC)
-    result.nanosecond = nanos
+        instant = parse_rfc3339(text)
+    except RFC3339Error as err:
+        raise SummaryError(f"invalid RFC 3339 time {text!r}: {err}") from None
+    try:
+        value = _EPOCH + timedelta(seconds=instant.unix_seconds)
+    except OverflowError:
+        raise SummaryError(
+            f"RFC 3339 time {text!r} is valid in Go but outside the years 1-9999 that this "
+            "mirror's datetimes can hold"
+        ) from None
+    result = GoTime(*value.timetuple()[:6], instant.nanosecond // 1000, UTC)
+    result.nanosecond = instant.nanosecond % 1000
     return result
 
 
 def obs_time(obj: dict[str, Any]) -> datetime | None:
-    """The ``time`` field of a stats object; ``None`` is Go's zero time."""
+    """The ``time`` field of a stats object; ``None`` is Go's zero time.
+
+    >>> obs_time({"time": "2018-11-26T12:00:00Z"}).isoformat()
+    '2018-11-26T12:00:00+00:00'
+    >>> obs_time({}) is None, obs_time({"time": "0001-01-01T00:00:00Z"}) is None
+    (True, True)
+    """
     raw = obj.get("time")
     if raw is None:
         return None
@@ -112,6 +152,11 @@ def obs_time(obj: dict[str, Any]) -> datetime | None:
 
 
 def format_time(value: datetime) -> str:
+    """A time as RFC 3339 in UTC, whole seconds.
+
+    >>> format_time(parse_time("2018-11-26T13:00:00+01:00"))
+    '2018-11-26T12:00:00Z'
+    """
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -189,7 +234,11 @@ def _or_empty(obj: dict[str, Any], key: str) -> Any:
 
 
 def validate_summary(summary: Any) -> Summary:
-    """Check ``summary`` is a Summary document; return it unchanged or raise."""
+    """Check ``summary`` is a Summary document; return it unchanged or raise.
+
+    >>> validate_summary({"node": {"nodeName": "n"}, "pods": []})["node"]
+    {'nodeName': 'n'}
+    """
     doc = _expect_object(summary, "summary")
     if "node" not in doc or doc["node"] is None:
         raise SummaryError("summary: missing required field 'node'")
@@ -237,8 +286,18 @@ def validate_summary(summary: Any) -> Summary:
 
 
 def pod_stats_uid(stats: PodStats) -> str:
+    """The pod UID of a PodStats object ('' when absent).
+
+    >>> pod_stats_uid({"podRef": {"name": "web", "uid": "u1"}})
+    'u1'
+    """
     return str((stats.get("podRef") or {}).get("uid", ""))
 
 
 def pod_stats_list(summary: Summary) -> list[PodStats]:
+    """The pod stats of a Summary ([] when absent).
+
+    >>> pod_stats_list({"node": {}}), len(pod_stats_list({"pods": [{}, {}]}))
+    ([], 2)
+    """
     return summary.get("pods") or []

@@ -23,7 +23,18 @@ ThresholdNotifierHandlerFunc = Callable[[str], None]
 
 @dataclass
 class MemCGThresholdNotifier:
-    """What would be registered with the kernel; ``start`` does nothing."""
+    """What would be registered with the kernel; ``start`` does nothing.
+
+    >>> n = new_memcg_threshold_notifier(
+    ...     "/sys/fs/cgroup/memory",
+    ...     "memory.usage_in_bytes",
+    ...     "1073741824",
+    ...     "allocatable",
+    ...     lambda d: None,
+    ... )
+    >>> isinstance(n, MemCGThresholdNotifier), n.start() is None
+    (True, True)
+    """
 
     path: str
     attribute: str
@@ -46,4 +57,14 @@ def new_memcg_threshold_notifier(
     description: str,
     handler: ThresholdNotifierHandlerFunc,
 ) -> MemCGThresholdNotifier:
+    """Describe the memcg threshold notifier the kubelet would create (nothing is registered).
+
+    Mirrors Go ``eviction.NewMemCGThresholdNotifier``.
+
+    >>> n = new_memcg_threshold_notifier(
+    ...     "/sys/fs/cgroup/memory", "memory.usage_in_bytes", "1073741824", "hard", lambda d: None
+    ... )
+    >>> n.threshold
+    '1073741824'
+    """
     return MemCGThresholdNotifier(path, attribute, threshold, description, handler)

@@ -16,10 +16,28 @@ from reference_impl.eviction.types import SignalObservations
 
 
 def describe_thresholds(thresholds: list[Threshold]) -> list[dict[str, Any]]:
+    """Thresholds as dicts for the decision trace.
+
+    >>> from reference_impl.eviction.helpers import parse_threshold_config
+    >>> (d,) = describe_thresholds(
+    ...     parse_threshold_config([], {"memory.available": "100Mi"}, {}, {}, {})
+    ... )
+    >>> d["signal"], d["value"], d["hard"]
+    ('memory.available', '100Mi', True)
+    """
     return [t.to_dict() for t in thresholds]
 
 
 def describe_observations(observations: SignalObservations) -> dict[str, dict[str, Any]]:
+    """Signal observations as dicts for the decision trace.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> from reference_impl.eviction.types import SignalObservation
+    >>> describe_observations(
+    ...     {"memory.available": SignalObservation(must_parse("1Gi"), must_parse("4Gi"))}
+    ... )
+    {'memory.available': {'available': 1073741824, 'capacity': 4294967296, 'time': None}}
+    """
     result = {}
     for signal, obs in observations.items():
         result[signal] = {
@@ -32,7 +50,18 @@ def describe_observations(observations: SignalObservations) -> dict[str, dict[st
 
 @dataclass
 class Eviction:
-    """One pod the pass killed (or tried to)."""
+    """One pod the pass killed (or tried to).
+
+    >>> e = Eviction(
+    ...     pod="default/web",
+    ...     uid="u1",
+    ...     resource="memory",
+    ...     message="The node was low on resource: memory.",
+    ...     grace_period_override=0,
+    ... )
+    >>> e.pod, e.local_storage
+    ('default/web', False)
+    """
 
     pod: str  # namespace/name
     uid: str
@@ -45,7 +74,12 @@ class Eviction:
 
 @dataclass
 class SyncTrace:
-    """Every step of one pass; fields stay empty for steps the pass never reached."""
+    """Every step of one pass; fields stay empty for steps the pass never reached.
+
+    >>> t = SyncTrace(time="2018-11-26T12:00:00Z")
+    >>> t.to_dict()["time"]
+    '2018-11-26T12:00:00Z'
+    """
 
     time: str
     skipped: str | None = None

@@ -42,6 +42,11 @@ class Config:
     ``pod_cgroup_root`` is not a field at v1.10.11 (it arrived later with
     cgroup-root memcg notifications); it is accepted and ignored so that callers
     written against newer releases still work.
+
+    >>> from datetime import timedelta
+    >>> c = Config(30, timedelta(minutes=5), [])
+    >>> c.max_pod_grace_period_seconds, c.pressure_transition_period.seconds
+    (30, 300)
     """
 
     max_pod_grace_period_seconds: int
@@ -54,7 +59,15 @@ class Config:
 @mirrors(f"{_EV}.signalObservation")
 @dataclass
 class SignalObservation:
-    """What was observed for one signal: available, capacity, and when."""
+    """What was observed for one signal: available, capacity, and when.
+
+    Mirrors Go ``eviction.signalObservation``.
+
+    >>> from reference_impl.quantity import must_parse
+    >>> o = SignalObservation(must_parse("1Gi"), must_parse("4Gi"))
+    >>> str(o.available), o.time
+    ('1Gi', None)
+    """
 
     available: Quantity | None = None
     capacity: Quantity | None = None
@@ -73,22 +86,57 @@ PodCleanedUpFunc = Callable[[Pod], bool]
 
 
 class DiskInfoProvider(Protocol):
+    """``eviction.DiskInfoProvider``: whether the runtime has a dedicated image filesystem.
+
+    >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider
+    >>> FakeDiskInfoProvider(False).has_dedicated_image_fs()  # one implementation
+    False
+    """
+
     def has_dedicated_image_fs(self) -> bool: ...
 
 
 class ImageGC(Protocol):
+    """``eviction.ImageGC``: deletes unused images.
+
+    >>> from reference_impl.eviction.fakes import FakeDiskGC
+    >>> FakeDiskGC().delete_unused_images()  # one implementation
+    """
+
     def delete_unused_images(self) -> None: ...
 
 
 class ContainerGC(Protocol):
+    """``eviction.ContainerGC``: deletes unused containers.
+
+    >>> from reference_impl.eviction.fakes import FakeDiskGC
+    >>> FakeDiskGC().delete_all_unused_containers()  # one implementation
+    """
+
     def delete_all_unused_containers(self) -> None: ...
 
 
 class SummaryProvider(Protocol):
+    """``stats.SummaryProvider``: returns the node's ``/stats/summary``.
+
+    >>> from reference_impl.eviction.fakes import FakeSummaryProvider
+    >>> FakeSummaryProvider(result={"node": {}, "pods": []}).get(True)  # one implementation
+    {'node': {}, 'pods': []}
+    """
+
     def get(self, update_stats: bool) -> Summary: ...
 
 
 class EventRecorder(Protocol):
+    """``record.EventRecorder``: records events about an object.
+
+    >>> from reference_impl.eviction.fakes import FakeRecorder
+    >>> r = FakeRecorder()
+    >>> r.eventf({}, "Normal", "Started", "pod %s", "web")  # one implementation
+    >>> r.events
+    ['Normal Started pod web']
+    """
+
     def eventf(
         self, obj: Any, event_type: str, reason: str, message_fmt: str, *args: Any
     ) -> None: ...
@@ -97,7 +145,11 @@ class EventRecorder(Protocol):
 @mirrors("k8s.io/kubernetes/pkg/kubelet/lifecycle.PodAdmitAttributes")
 @dataclass
 class PodAdmitAttributes:
-    """``lifecycle.PodAdmitAttributes``: the pod asking to be admitted."""
+    """``lifecycle.PodAdmitAttributes``: the pod asking to be admitted.
+
+    >>> PodAdmitAttributes(pod={"metadata": {"name": "web"}}).pod["metadata"]["name"]
+    'web'
+    """
 
     pod: Pod
     other_pods: list[Pod] = field(default_factory=list)
@@ -106,7 +158,14 @@ class PodAdmitAttributes:
 @mirrors("k8s.io/kubernetes/pkg/kubelet/lifecycle.PodAdmitResult")
 @dataclass
 class PodAdmitResult:
-    """``lifecycle.PodAdmitResult``."""
+    """``lifecycle.PodAdmitResult``.
+
+    >>> r = PodAdmitResult(
+    ...     admit=False, reason="Evicted", message="The node was low on resource: [MemoryPressure]."
+    ... )
+    >>> r.admit, r.reason
+    (False, 'Evicted')
+    """
 
     admit: bool
     reason: str = ""

@@ -8,8 +8,9 @@ Layout: one module per Go file mirrored (``api/``, ``etcdutil/``, ``k8sutil/``, 
 The names a notebook needs first are re-exported here::
 
     from reference_impl.operator import ClusterBuilder
+
     c = ClusterBuilder("example", size=3).member("a").member("b").build()
-    c.reconcile_once().branch        # 'add-member'
+    c.reconcile_once().branch  # 'add-member'
 
 The subpackages re-export their own public names (``reference_impl.operator.cluster.Cluster``,
 ``reference_impl.operator.etcdutil.MemberSet``, ...).  ``localetcd``, ``scenario`` and ``plot``

@@ -6,7 +6,7 @@ that are not members, the spec, the status -- and :meth:`Cluster.reconcile_once`
 what v0.9.4 does next::
 
     c = ClusterBuilder("example", size=3).member("a").member("b").member("c", healthy=False).build()
-    c.reconcile_once().branch            # 'remove-dead-member'
+    c.reconcile_once().branch  # 'remove-dead-member'
 
 The state lives in an in-memory :class:`~reference_impl.operator.fake.FakeWorld` (no etcd, no
 network), reachable as ``builder.world`` after :meth:`ClusterBuilder.build`.  The cluster's

@@ -72,8 +72,9 @@ class Controller:
     >>> from reference_impl.operator.fake import FakeWorld
     >>> w = FakeWorld()
     >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-    >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-    ...                             "spec": {"size": 1}})
+    >>> cr = EtcdCluster.from_dict(
+    ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+    ... )
     >>> ctl.handle_cluster_event(Event(ADDED, cr))  # False: the event was ours and handled
     False
     >>> sorted(ctl.clusters)
@@ -93,8 +94,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.handle_cluster_event(Event(ADDED, cr))
         False
         >>> try:
@@ -163,8 +165,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.make_cluster_config().runtime is w.runtime
         True
         """
@@ -181,8 +184,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.on_add_etcd_clus(cr)
         >>> sorted(ctl.clusters)
         ['default/ex']
@@ -196,8 +200,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.on_add_etcd_clus(cr)
         >>> ctl.on_update_etcd_clus(None, cr)  # known: a Modify event for its loop
         >>> len(ctl.clusters["default/ex"].event_ch.items)
@@ -212,8 +217,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.on_add_etcd_clus(cr)
         >>> ctl.on_delete_etcd_clus(cr)
         >>> ctl.clusters
@@ -232,8 +238,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.sync_etcd_clus(cr)  # unknown: an Add
         >>> sorted(ctl.clusters)
         ['default/ex']
@@ -251,8 +258,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.managed(cr)
         True
         >>> cr.metadata.annotations["etcd.database.coreos.com/scope"] = "clusterwide"
@@ -272,8 +280,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.watch(ADDED, cr)
         >>> elsewhere = {"metadata": {"name": "y", "namespace": "other"}}
         >>> ctl.watch(ADDED, EtcdCluster.from_dict(elsewhere))
@@ -301,8 +310,9 @@ class Controller:
         >>> from reference_impl.operator.fake import FakeWorld
         >>> w = FakeWorld()
         >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict({"metadata": {"name": "ex", "namespace": "default"},
-        ...                             "spec": {"size": 1}})
+        >>> cr = EtcdCluster.from_dict(
+        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
+        ... )
         >>> ctl.watch(ADDED, cr)
         >>> loop = ctl.clusters["default/ex"]
         >>> ctl.stop()

@@ -596,3 +596,38 @@ def test_pod_ephemeral_storage_limit_event_prints_the_go_struct() -> None:
         "Warning Evicted pod ephemeral local storage usage exceeds the total limit of "
         "containers {{1073741824 0} {<nil>} 1Gi BinarySI}"
     ]
+
+
+def test_new_manager_returns_one_object_and_the_pair_form_is_deprecated() -> None:
+    import warnings
+    from datetime import UTC, datetime, timedelta
+
+    from reference_impl.clock import FakeClock
+    from reference_impl.eviction import new_manager
+    from reference_impl.eviction.fakes import (
+        FakeDiskGC,
+        FakePodKiller,
+        FakeRecorder,
+        FakeSummaryProvider,
+    )
+    from reference_impl.eviction.types import Config
+
+    gc = FakeDiskGC()
+    args = (
+        FakeSummaryProvider(),
+        Config(0, timedelta(minutes=5), []),
+        FakePodKiller(),
+        gc,
+        gc,
+        FakeRecorder(),
+        {"kind": "Node"},
+        FakeClock(datetime(2018, 11, 26, tzinfo=UTC)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the one-object form warns about nothing
+        manager = new_manager(*args)
+        assert callable(manager.admit) and callable(manager.synchronize)
+    with pytest.warns(DeprecationWarning, match="unpacking it as"):
+        old_manager, admit_handler = new_manager(*args)
+    assert old_manager is admit_handler
+    assert callable(admit_handler.admit)

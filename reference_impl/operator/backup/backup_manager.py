@@ -27,8 +27,14 @@ class BackupManager:
     >>> import tempfile
     >>> from reference_impl.operator.backup.writer import LocalDirWriter
     >>> d = tempfile.TemporaryDirectory()
-    >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
-    ...                    b.world.new_etcd_client, b.world.clock.now)
+    >>> bm = BackupManager(
+    ...     LocalDirWriter(d.name),
+    ...     None,
+    ...     c.members.client_urls(),
+    ...     "default",
+    ...     b.world.new_etcd_client,
+    ...     b.world.clock.now,
+    ... )
     >>> rev, version, _ = bm.save_snap("ex.backup", is_periodic=False)
     >>> rev, version, LocalDirWriter(d.name).list("ex")
     (2, '3.2.13', ['ex.backup'])
@@ -63,8 +69,14 @@ class BackupManager:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
-        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> bm = BackupManager(
+        ...     LocalDirWriter(d.name),
+        ...     None,
+        ...     c.members.client_urls(),
+        ...     "default",
+        ...     b.world.new_etcd_client,
+        ...     b.world.clock.now,
+        ... )
         >>> rev, version, now = bm.save_snap("ex.backup", is_periodic=True)
         >>> LocalDirWriter(d.name).list("ex")  # periodic: revision and UTC time in the name
         ['ex.backup_v1_1970-01-01-00:00:00']
@@ -100,8 +112,14 @@ class BackupManager:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
-        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> bm = BackupManager(
+        ...     LocalDirWriter(d.name),
+        ...     None,
+        ...     c.members.client_urls(),
+        ...     "default",
+        ...     b.world.new_etcd_client,
+        ...     b.world.clock.now,
+        ... )
         >>> for rev in (3, 10, 7):
         ...     _ = LocalDirWriter(d.name).write(f"snap_v{rev:03d}", b".")
         >>> bm.ensure_max_backup("snap", 2)
@@ -124,8 +142,14 @@ class BackupManager:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(LocalDirWriter(d.name), None, c.members.client_urls(), "default",
-        ...                    b.world.new_etcd_client, b.world.clock.now)
+        >>> bm = BackupManager(
+        ...     LocalDirWriter(d.name),
+        ...     None,
+        ...     c.members.client_urls(),
+        ...     "default",
+        ...     b.world.new_etcd_client,
+        ...     b.world.clock.now,
+        ... )
         >>> cli, rev = bm.etcd_client_with_max_revision()
         >>> rev
         1

@@ -50,10 +50,19 @@ class Backup:
     >>> b.world.put("default", "ex", "k", "v")
     >>> import tempfile
     >>> d = tempfile.TemporaryDirectory()
-    >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-    ...             b.world.runtime, local_root=d.name)
-    >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-    ...                      local=bt.StorageSource(path="ex.backup"))
+    >>> op = Backup(
+    ...     "default",
+    ...     b.world.kube,
+    ...     b.world.kube,
+    ...     b.world.new_etcd_client,
+    ...     b.world.runtime,
+    ...     local_root=d.name,
+    ... )
+    >>> spec = bt.BackupSpec(
+    ...     etcd_endpoints=c.members.client_urls(),
+    ...     storage_type="Local",
+    ...     local=bt.StorageSource(path="ex.backup"),
+    ... )
     >>> st = op.handle_backup(spec, is_periodic=False)
     >>> st.succeeded, st.etcd_revision
     (True, 2)
@@ -89,10 +98,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> b.world.kube.backups[("default", "ex-backup")] = eb
         >>> op.process_item(eb)  # a one-shot backup: taken now, status reported
@@ -140,10 +158,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> op.is_changed(eb)  # no runner yet
         True
@@ -165,10 +192,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> cancel = Channel()
         >>> op.backup_runner_store["u1"] = BackupRunner(spec, cancel)
@@ -194,10 +230,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> op.add_finalizer_of_periodic_backup_if_need(eb).metadata.finalizers
         ['backup-operator-periodic']
@@ -219,10 +264,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> eb = op.add_finalizer_of_periodic_backup_if_need(eb)
         >>> op.remove_finalizer_of_periodic_backup(eb)
@@ -245,10 +299,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> spec.backup_policy = bt.BackupPolicy(backup_interval_in_second=60)
         >>> b.world.kube.backups[("default", "ex-backup")] = eb
@@ -287,10 +350,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> op.report_backup_status(None, ValueError("no endpoint"), eb)
         >>> eb.status.succeeded, eb.status.reason
@@ -322,10 +394,19 @@ class Backup:
         >>> b = ClusterBuilder("ex", size=1).member("a")
         >>> c = b.build()
         >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup("default", b.world.kube, b.world.kube, b.world.new_etcd_client,
-        ...             b.world.runtime, local_root=d.name)
-        >>> spec = bt.BackupSpec(etcd_endpoints=c.members.client_urls(), storage_type="Local",
-        ...                      local=bt.StorageSource(path="ex.backup"))
+        >>> op = Backup(
+        ...     "default",
+        ...     b.world.kube,
+        ...     b.world.kube,
+        ...     b.world.new_etcd_client,
+        ...     b.world.runtime,
+        ...     local_root=d.name,
+        ... )
+        >>> spec = bt.BackupSpec(
+        ...     etcd_endpoints=c.members.client_urls(),
+        ...     storage_type="Local",
+        ...     local=bt.StorageSource(path="ex.backup"),
+        ... )
         >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
         >>> op.handle_backup(spec, is_periodic=False).succeeded
         True

@@ -255,8 +255,10 @@ def pick_one_old_member(pods: list[Pod], new_version: str) -> Member | None:
     # Pod order is the API server's list order (by name), so this is deterministic upstream.
     """Mirrors ``cluster.pickOneOldMember``.
 
-    >>> pods = [{"metadata": {"name": n, "annotations": {"etcd.version": v}}}
-    ...         for n, v in [("ex-a", "3.2.13"), ("ex-b", "3.1.0")]]
+    >>> pods = [
+    ...     {"metadata": {"name": n, "annotations": {"etcd.version": v}}}
+    ...     for n, v in [("ex-a", "3.2.13"), ("ex-b", "3.1.0")]
+    ... ]
     >>> pick_one_old_member(pods, "3.2.13").name
     'ex-b'
     """

@@ -287,9 +287,15 @@ def new_etcd_pod(
     >>> from reference_impl.operator.api.meta import OwnerReference
     >>> from reference_impl.operator.etcdutil.member import Member, new_member_set
     >>> m = Member("ex-a", "default")
-    >>> pod = new_etcd_pod(m, new_member_set(m).peer_url_pairs(), "ex", "new", "tok",
-    ...                    ClusterSpec(size=1, version="3.2.13", repository="quay.io/coreos/etcd"),
-    ...                    OwnerReference(name="ex"))
+    >>> pod = new_etcd_pod(
+    ...     m,
+    ...     new_member_set(m).peer_url_pairs(),
+    ...     "ex",
+    ...     "new",
+    ...     "tok",
+    ...     ClusterSpec(size=1, version="3.2.13", repository="quay.io/coreos/etcd"),
+    ...     OwnerReference(name="ex"),
+    ... )
     >>> flags = etcd_flags(pod)
     >>> flags["name"], flags["initial-cluster-state"], get_etcd_version(pod)
     ('ex-a', 'new', '3.2.13')
@@ -316,9 +322,15 @@ def new_seed_member_pod(
     >>> from reference_impl.operator.api.meta import OwnerReference
     >>> from reference_impl.operator.etcdutil.member import Member, new_member_set
     >>> m = Member("ex-a", "default")
-    >>> pod = new_seed_member_pod("ex", new_member_set(m), m,
+    >>> pod = new_seed_member_pod(
+    ...     "ex",
+    ...     new_member_set(m),
+    ...     m,
     ...     ClusterSpec(size=1, version="3.2.13", repository="quay.io/coreos/etcd"),
-    ...     OwnerReference(name="ex"), "http://restore-op/v1/backup/ex", "tok")
+    ...     OwnerReference(name="ex"),
+    ...     "http://restore-op/v1/backup/ex",
+    ...     "tok",
+    ... )
     >>> backup_url_of(pod)
     'http://restore-op/v1/backup/ex'
     """

@@ -37,8 +37,10 @@ def serve_backup(r: Restore, url_path: str) -> bytes:
     >>> d = tempfile.TemporaryDirectory()
     >>> _ = (pathlib.Path(d.name) / "ex.backup").write_bytes(b"snapshot")
     >>> r = Restore("default", "h", None, None, random.Random(0), local_root=d.name)
-    >>> r.restores["ex"] = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(
-    ...     backup_storage_type="Local", local=bt.StorageSource(path="ex.backup")))
+    >>> r.restores["ex"] = EtcdRestore(
+    ...     ObjectMeta(name="ex"),
+    ...     RestoreSpec(backup_storage_type="Local", local=bt.StorageSource(path="ex.backup")),
+    ... )
     >>> serve_backup(r, BACKUP_HTTP_PATH + "ex")
     b'snapshot'
     >>> d.cleanup()

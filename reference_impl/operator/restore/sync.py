@@ -83,8 +83,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> r.process_item(er)
         >>> er.status.succeeded, sorted(r.restores)
         (True, ['ex'])
@@ -104,8 +110,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> er.spec.etcd_cluster_name = "other"
         >>> try:
         ...     r.handle_cr(er)
@@ -142,8 +154,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> r.report_status(None, er)
         >>> er.status.succeeded
         True
@@ -170,8 +188,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> r.prepare_seed(er)
         >>> new = b.world.kube.get_cluster("default", "ex")
         >>> new.metadata.uid != c.cluster.metadata.uid, new.spec.paused, new.status.phase
@@ -250,8 +274,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> cr = b.world.kube.get_cluster("default", "ex")
         >>> r.create_seed_member(cr, "restore-op:19999", "ex", cr.as_owner())
         >>> len(b.world.kube.pods)
@@ -284,8 +314,14 @@ class Restore:
         >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
         >>> c = b.build()
         >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(ObjectMeta(name="ex"), RestoreSpec(backup_storage_type="Local",
-        ...     local=StorageSource(path="ex.backup"), etcd_cluster_name="ex"))
+        >>> er = EtcdRestore(
+        ...     ObjectMeta(name="ex"),
+        ...     RestoreSpec(
+        ...         backup_storage_type="Local",
+        ...         local=StorageSource(path="ex.backup"),
+        ...         etcd_cluster_name="ex",
+        ...     ),
+        ... )
         >>> r.delete_cluster_resources_completely("ex")  # the peer service named "ex" goes
         >>> sorted(name for _, name in b.world.kube.services)
         ['ex-client']

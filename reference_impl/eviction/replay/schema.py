@@ -58,7 +58,7 @@ a string, shortest round-trip form, so that NaN survives JSON).
 against the evicted one. ``active`` (Go only) lists the pods handed to ``synchronize``.
 ``trace.reclaim_sufficient`` is set when GC ran: no configured threshold is met on the
 summary read after it. The mirror adds ``mirror_trace``: its own ``Manager.last_trace``
-reduced to comparable facts (see ``differential.pyrunner.mirror_trace``).
+reduced to comparable facts (see ``reference_impl.eviction.replay.pyrunner.mirror_trace``).
 """
 
 from __future__ import annotations
@@ -87,12 +87,31 @@ FLAG_MAPS = (
     "eviction_soft_grace_period",
     "eviction_minimum_reclaim",
 )
-RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$")
+# regex: our own rule for a scenario's start_time (UTC, whole seconds), not Go's parser:
+# ASCII digits (re.ASCII), the whole string (\Z, not '$'), uppercase 'T'/'Z' only.
+RFC3339_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", re.ASCII)
+
+
+def _go_accepts_time(value: str) -> bool:
+    """Stats times are metav1.Time: whatever Go's RFC 3339 parser accepts."""
+    from reference_impl.eviction.rfc3339 import RFC3339Error, parse_rfc3339
+
+    try:
+        parse_rfc3339(value)
+    except RFC3339Error:
+        return False
+    return True
 
 
 class ScenarioError(ValueError):
-    """A scenario that does not follow the schema."""
+    """A scenario that does not follow the schema.
+
+    >>> try:
+    ...     validate_scenario({"id": 1})
+    ... except ScenarioError as e:
+    ...     print(str(e)[:28])
+    id: must be a string; flags:
+    """
 
 
 def _expect(cond: bool, where: str, what: str, errors: list[str]) -> bool:
@@ -107,9 +126,9 @@ def _check_time(value: Any, where: str, errors: list[str], zero_ok: bool = False
     if zero_ok:
         if value is not None:
             _expect(
-                isinstance(value, str) and bool(RFC3339.match(value)),
+                isinstance(value, str) and _go_accepts_time(value),
                 where,
-                "must be an RFC 3339 time",
+                "must be a time Go's time.Parse(time.RFC3339) accepts",
                 errors,
             )
         return
@@ -172,7 +191,11 @@ def _check_container_stats(c: Any, where: str, errors: list[str]) -> None:
 
 
 def check_summary(summary: Any, where: str = "summary") -> list[str]:
-    """Problems with a stats/v1alpha1 Summary dict (empty when it is well formed)."""
+    """Problems with a stats/v1alpha1 Summary dict (empty when it is well formed).
+
+    >>> check_summary({"node": {"memory": {"time": "2018-11-26 12:00:00Z"}}, "pods": []})
+    ["summary.node.memory.time: must be a time Go's time.Parse(time.RFC3339) accepts"]
+    """
     errors: list[str] = []
     if not _expect(isinstance(summary, dict), where, "must be an object", errors):
         return errors
@@ -219,6 +242,14 @@ def check_summary(summary: Any, where: str = "summary") -> list[str]:
 
 
 def check_pod(pod: Any, where: str = "pod") -> list[str]:
+    """Problems with a pod dict (empty when it is well formed).
+
+    >>> for problem in check_pod({"metadata": {"name": ""}, "spec": {"containers": []}}):
+    ...     print(problem)
+    pod.metadata.name: must be a non-empty string
+    pod.metadata.uid: must be a string
+    pod.spec.containers: must be a non-empty list
+    """
     errors: list[str] = []
     if not _expect(isinstance(pod, dict), where, "must be an object", errors):
         return errors
@@ -252,7 +283,12 @@ def check_pod(pod: Any, where: str = "pod") -> list[str]:
 
 
 def check_scenario(scenario: Any) -> list[str]:
-    """Every problem with ``scenario`` (an empty list when it follows the schema)."""
+    """Every problem with ``scenario`` (an empty list when it follows the schema).
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> check_scenario(batch(1, 1)[0])
+    []
+    """
     errors: list[str] = []
     if not _expect(isinstance(scenario, dict), "scenario", "must be an object", errors):
         return errors
@@ -352,12 +388,22 @@ def check_scenario(scenario: Any) -> list[str]:
 
 
 def validate_scenario(scenario: Any) -> None:
-    """Raise ScenarioError listing every problem with ``scenario``."""
+    """Raise ScenarioError listing every problem with ``scenario``.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> validate_scenario(batch(1, 1)[0]) is None
+    True
+    """
     errors = check_scenario(scenario)
     if errors:
         raise ScenarioError("; ".join(errors))
 
 
 def gates_of(scenario: dict) -> dict[str, bool]:
-    """The full feature-gate assignment a scenario runs with (1.10 defaults filled in)."""
+    """The full feature-gate assignment a scenario runs with (1.10 defaults filled in).
+
+    >>> gates = gates_of({"feature_gates": {"PodPriority": True}})
+    >>> gates["PodPriority"], gates["LocalStorageCapacityIsolation"]
+    (True, True)
+    """
     return {**GATE_DEFAULTS, **scenario.get("feature_gates", {})}

@@ -1,18 +1,9 @@
-"""The mirror against decisions recorded from the real Go eviction manager.
+"""The mirror against the frozen tie sample (``data/differential_go.json.gz``).
 
-``data/differential_go.json.gz`` holds random scenarios (``differential.py``)
-and, for each ``synchronize`` pass, what the v1.10.11 ``managerImpl`` decided —
-evicted pods, grace period override, node conditions, admission of probe pods,
-events —
-as printed by ``go/zz_diff_test.go``.  Replaying them through the mirror must
-give the same lines.
-
-These recorded replays run everywhere, without Go.  Fresh scenarios against the
-real code are the job of the ``differential`` package (tests/differential), which
-adds its harness with ``go test -overlay`` and never touches the cached tree; the
-recorded sample keeps one thing it cannot: decisions of the Go code running with
-Go 1.10's ``sort.Sort`` (the harness here was run with that sort swapped in), so
-exact-tie rankings are checked too.
+45 random scenarios and 12 tie-heavy ones, with the lines the real v1.10.11 ``managerImpl``
+printed for them (see :mod:`reference_impl.eviction.replay.tiesample`); the tie cases were
+recorded with Go 1.10's ``sort.Sort`` algorithm, so exact-tie rankings are checked too.
+Replaying them through the mirror must give the same lines. Nothing here runs Go.
 """
 
 from __future__ import annotations
@@ -23,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.eviction.differential import replay
+from reference_impl.eviction.replay.tiesample import replay
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent
 _RECORDED = json.loads(gzip.decompress((HERE / "data" / "differential_go.json.gz").read_bytes()))
 
 

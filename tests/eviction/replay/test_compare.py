@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 
-from differential import generate
-from differential.compare import compare, normalize_message, toolchain_text
-from differential.pyrunner import go_sprintf
-from differential.shrink import shrink
+from reference_impl.eviction.replay import generate
+from reference_impl.eviction.replay.compare import compare, normalize_message, toolchain_text
+from reference_impl.eviction.replay.pyrunner import go_sprintf
+from reference_impl.eviction.replay.shrink import shrink_crash
 
 
 def _tick(**kw):
@@ -181,27 +181,23 @@ def test_go_sprintf():
     assert go_sprintf("%v%%", ["A", "B"]) == "[A B]%"
 
 
-def test_shrinker_finds_the_one_pod_that_matters():
-    """A planted difference that appears whenever pod p1 exists shrinks to p1 alone."""
+def test_crash_shrinker_finds_the_one_pod_that_matters():
+    """A planted mirror crash that happens whenever pod p1 exists shrinks to p1 alone."""
     scenario = next(
         s for s in generate.batch(21, 200) if len(s["pods"]) >= 4 and len(s["ticks"]) >= 3
     )
 
-    def fake_py(batch):
-        return [
-            _result([_tick(active=[p["metadata"]["name"] for p in s["pods"]]) for _ in s["ticks"]])
-            for s in batch
-        ]
+    def fake_mirror(s):
+        crashes = any(p["metadata"]["name"] == "p1" for p in s["pods"])
+        return {"error": "Traceback ...\nKeyError: 'p1'\n" if crashes else None}
 
-    def fake_go(batch):
-        out = fake_py(batch)
-        for s, r in zip(batch, out, strict=True):
-            if any(p["metadata"]["name"] == "p1" for p in s["pods"]):
-                r["ticks"][0]["disk_pressure"] = True
-        return out
-
-    small, rounds = shrink(scenario, fake_go, fake_py)
+    small, rounds = shrink_crash(scenario, fake_mirror)
     assert rounds > 0
     assert [p["metadata"]["name"] for p in small["pods"]] == ["p1"]
     assert len(small["ticks"]) == 1
     assert not small["probe_pods"]
+
+
+def test_crash_shrinker_leaves_a_scenario_that_does_not_crash():
+    scenario = generate.batch(21, 1)[0]
+    assert shrink_crash(scenario, lambda s: {"error": None}) == (scenario, 0)

@@ -1,6 +1,6 @@
 """Compare the Go harness and the Python mirror, decision by decision.
 
-Both sides produce the result shape documented in :mod:`differential.schema`. The
+Both sides produce the result shape documented in :mod:`reference_impl.eviction.replay.schema`. The
 comparison is exact except where release-1.10 itself is not deterministic; there it
 accepts every outcome Go could have produced:
 
@@ -46,12 +46,19 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RECLAIM_EVENT = re.compile(r"^Warning EvictionThresholdMet Attempting to reclaim (\S+)$")
+# regex: the event text the kubelet formats (%s of a resource name: ASCII). re.ASCII so \S
+# is Go's ASCII notion; \Z, not '$', so a trailing newline is not silently accepted; used
+# with match (anchored at the start). Case-sensitive, as the event text is.
+RECLAIM_EVENT = re.compile(r"Warning EvictionThresholdMet Attempting to reclaim (\S+)\Z", re.ASCII)
+# regex: the "[A B]" list of %v-formatted node conditions; no classes, anchors or case
+# questions: one bracketed group, leftmost-first = leftmost-longest here (no alternation).
 CONDITIONS_IN_MESSAGE = re.compile(r"\[([^\]]*)\]")
 
 
 @dataclass
 class Mismatch:
+    """One decision on which the recorded Go result and the mirror differ."""
+
     scenario: str
     tick: int | None
     field: str
@@ -68,6 +75,9 @@ class Mismatch:
 
 @dataclass
 class Comparison:
+    """The comparison of one scenario: its mismatches, and where Go's nondeterminism parted the
+    runs."""
+
     scenario: str
     mismatches: list[Mismatch] = field(default_factory=list)
     diverged_at: int | None = None  # tick after which nondeterminism made the runs part
@@ -91,6 +101,9 @@ def toolchain_text(message: str | None) -> str | None:
     the offending text (``time: unknown unit "x" in duration "5x"``), while the Go that
     built release-1.10 did not (``time: unknown unit x in duration 5x``), which is what
     the mirror reproduces.
+
+    >>> toolchain_text('time: invalid duration "5x"')
+    'time: invalid duration 5x'
     """
     if message is not None and message.startswith("time: "):
         return message.replace('"', "")
@@ -106,6 +119,7 @@ def percentage_key(p: float | str) -> float | str:
 
 
 def value_key(v: dict[str, Any] | None) -> tuple | None:
+    """A threshold value as a comparable key (quantity in milli-units, or the percentage)."""
     if v is None:
         return None
     if v.get("quantity_milli") is not None:
@@ -114,6 +128,7 @@ def value_key(v: dict[str, Any] | None) -> tuple | None:
 
 
 def value_text(v: dict[str, Any] | None) -> str | None:
+    """A threshold value as text, for reports."""
     return None if v is None else v.get("quantity")
 
 
@@ -123,11 +138,15 @@ def grace_key(ns: int) -> int:
     Go keeps nanoseconds; the mirror keeps a ``timedelta`` and documents that it rounds a
     duration up to the next microsecond (so a 1ns soft threshold stays soft). The harness
     clock moves in whole seconds, so no decision can tell the two apart.
+
+    >>> grace_key(1500), grace_key(90 * 10**9)
+    (2000, 90000000000)
     """
     return -(-int(ns) // 1000) * 1000
 
 
 def threshold_key(t: dict[str, Any]) -> tuple:
+    """A threshold as a comparable key (signal, operator, value, grace period, min reclaim)."""
     return (
         t["signal"],
         t.get("operator"),
@@ -138,10 +157,12 @@ def threshold_key(t: dict[str, Any]) -> tuple:
 
 
 def threshold_text_key(t: dict[str, Any]) -> tuple:
+    """A threshold as a key built from the text of its values."""
     return (threshold_key(t), value_text(t["value"]), value_text(t.get("min_reclaim")))
 
 
 def quantity_key(q: dict[str, Any]) -> tuple:
+    """A derived threshold quantity as a comparable key."""
     return (
         q["signal"],
         grace_key(q["grace_period_ns"]),
@@ -156,7 +177,11 @@ def _multiset(items: list[Any], key) -> Counter:
 
 
 def normalize_message(message: str) -> str:
-    """Sort the ``[A B]`` node-condition list inside an admission message."""
+    """Sort the ``[A B]`` node-condition list inside an admission message.
+
+    >>> normalize_message("The node was low on resource: [MemoryPressure DiskPressure].")
+    'The node was low on resource: [DiskPressure MemoryPressure].'
+    """
 
     def repl(m: re.Match[str]) -> str:
         return "[" + " ".join(sorted(m.group(1).split())) + "]"
@@ -165,6 +190,11 @@ def normalize_message(message: str) -> str:
 
 
 def event_kind(event: str) -> str:
+    """What an event is about, ignoring text that legitimately differs.
+
+    >>> event_kind("Warning EvictionThresholdMet Attempting to reclaim memory")
+    'reclaim:memory'
+    """
     if m := RECLAIM_EVENT.match(event):
         return f"reclaim:{m.group(1)}"
     if event.startswith("Warning Evicted pod ephemeral local storage usage exceeds"):
@@ -173,6 +203,13 @@ def event_kind(event: str) -> str:
 
 
 def reclaimed_resource(events: list[str]) -> str | None:
+    """The resource an ``EvictionThresholdMet`` event says is being reclaimed, if any.
+
+    >>> reclaimed_resource(
+    ...     ["Normal Started x", "Warning EvictionThresholdMet Attempting to reclaim nodefs"]
+    ... )
+    'nodefs'
+    """
     for e in events:
         if m := RECLAIM_EVENT.match(e):
             return m.group(1)
@@ -190,6 +227,7 @@ def _eviction_key(e: dict[str, Any]) -> tuple:
 
 
 def compare_parse(cmp: Comparison, go: dict[str, Any], py: dict[str, Any]) -> None:
+    """Compare the parsed thresholds and quantities of a scenario."""
     if go["ok"] != py["ok"]:
         cmp.add(None, "parse.ok", go.get("error") or go["ok"], py.get("error") or py["ok"])
         return
@@ -363,6 +401,14 @@ def compare_mirror_trace(
 
 
 def compare(go: dict[str, Any], py: dict[str, Any]) -> Comparison:
+    """Compare a recorded Go result with the mirror's result for the same scenario.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> compare(run_scenario(s), run_scenario(s)).ok
+    True
+    """
     cmp = Comparison(scenario=go.get("id") or py.get("id") or "?")
     if go.get("error"):
         if go["error"].startswith("panic:"):

@@ -1,4 +1,4 @@
-"""Mirror bugs found by the differential run, each with a candidate fix.
+"""Mirror bugs found by comparison with the real code, each with a candidate fix.
 
 A mismatch is *explained* by a known bug when applying that bug's candidate fix to the
 mirror (a temporary monkeypatch, never an edit of ``reference_impl``) makes the scenario
@@ -24,6 +24,8 @@ INT64_MAX = (1 << 63) - 1
 
 @dataclass(frozen=True)
 class KnownBug:
+    """A mirror bug found by comparison with the real code, and its candidate fix."""
+
     key: str
     summary: str
     minimal: str
@@ -93,8 +95,15 @@ def explain(
     go_result: dict[str, Any],
     run_python: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> str | None:
-    """The key of the known bug whose fix makes ``scenario`` agree with Go, if any."""
-    from differential.compare import compare
+    """The key of the known bug whose fix makes ``scenario`` agree with Go, if any.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> explain(s, run_scenario(s), run_scenario) is None  # no open bug explains it
+    True
+    """
+    from reference_impl.eviction.replay.compare import compare
 
     for bug in KNOWN_BUGS:
         with bug.patch():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from differential.compare import reclaimed_resource, threshold_key
+from reference_impl.eviction.replay.compare import reclaimed_resource, threshold_key
 
 SIGNAL_RESOURCE = {
     "memory.available": "memory",
@@ -80,6 +80,7 @@ def tick_branches(
     tick: dict[str, Any],
     gates: dict[str, bool],
 ) -> list[str]:
+    """The branches one recorded Go tick reached (inferred from what the run observed)."""
     out: list[str] = []
     trace = tick["trace"]
     if not trace.get("reached"):
@@ -182,7 +183,17 @@ def _critical(scenario: dict[str, Any], name: str) -> bool:
 
 
 def scenario_branches(scenario: dict[str, Any], go: dict[str, Any]) -> Counter:
-    from differential.schema import gates_of
+    """Count the branches every tick of a recorded Go run reached.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> from reference_impl.eviction.replay.pyrunner import run_scenario
+    >>> s = batch(3, 1)[0]
+    >>> "parse:ok" in scenario_branches(s, run_scenario(s)) or "parse:error" in scenario_branches(
+    ...     s, run_scenario(s)
+    ... )
+    True
+    """
+    from reference_impl.eviction.replay.schema import gates_of
 
     counts: Counter = Counter()
     if go.get("error"):

@@ -1,9 +1,10 @@
 """Run scenarios through the Python mirror (``reference_impl.eviction``).
 
-This adapter does for the mirror exactly what ``harness/eviction_harness_test.go`` does
-for the Go package: parse the flags, build the manager with our own fakes and a fake
-clock, run ``synchronize`` once per tick, offer the probe pods to ``admit``, and record
-the result in the shape of :mod:`differential.schema`. Where the Go harness recomputes
+This adapter does for the mirror exactly what the (retired, external) Go harness did for
+the Go package when the recordings were made: parse the flags, build the manager with our
+own fakes and a fake clock, run ``synchronize`` once per tick, offer the probe pods to
+``admit``, and record the result in the shape of :mod:`reference_impl.eviction.replay.schema`.
+Where the Go harness recomputes
 intermediate decisions with package helpers, this one calls the mirror's helpers of the
 same names; a helper the mirror lacks simply leaves that part of the trace out.
 """
@@ -17,13 +18,19 @@ import traceback
 from datetime import datetime, timedelta
 from typing import Any
 
-from differential.schema import gates_of
+from reference_impl.eviction.replay.schema import gates_of
 
-_VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])")
+# regex: Go fmt verbs in the kubelet's own format strings; fmt reads ASCII digits for width
+# and precision (re.ASCII). Unanchored on purpose (every verb); case-sensitive like fmt.
+_VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([vsqdf%])", re.ASCII)
 
 
 def go_sprintf(fmt: str, *args: Any) -> str:
-    """Enough of Go's fmt.Sprintf for event messages (%v %s %q %d %f %%)."""
+    """Enough of Go's fmt.Sprintf for event messages (%v %s %q %d %f %%).
+
+    >>> go_sprintf("limit %q, %d%%", "2Gi", 5)
+    'limit "2Gi", 5%'
+    """
     it = iter(args)
 
     def repl(m: re.Match[str]) -> str:
@@ -68,6 +75,7 @@ _MIRROR: _Mirror | None = None
 
 
 def mirror() -> _Mirror:
+    """The mirror's modules, imported once."""
     global _MIRROR
     if _MIRROR is None:
         _MIRROR = _Mirror()
@@ -75,7 +83,11 @@ def mirror() -> _Mirror:
 
 
 def unavailable_reason() -> str | None:
-    """Why the Python mirror cannot run here (None when it can)."""
+    """Why the Python mirror cannot run here (None when it can).
+
+    >>> unavailable_reason() is None
+    True
+    """
     try:
         m = mirror()
         for name in ("parse_threshold_config", "get_threshold_quantity", "new_manager", "Config"):
@@ -94,6 +106,8 @@ class InjectedError(RuntimeError):
 
 
 class SummaryProvider:
+    """The scenario's summaries, with the injected failures."""
+
     def __init__(self) -> None:
         self.current: dict | None = None
         self.after: dict | None = None
@@ -109,6 +123,8 @@ class SummaryProvider:
 
 
 class DiskInfo:
+    """Whether the runtime has a dedicated image fs; fails the first ``failures`` calls."""
+
     def __init__(self, dedicated: bool, failures: int = 0) -> None:
         self.dedicated = dedicated
         self.failures = failures
@@ -122,6 +138,8 @@ class DiskInfo:
 
 
 class GC:
+    """Image and container GC that count calls and swap in the summary after reclaim."""
+
     def __init__(self, provider: SummaryProvider) -> None:
         self.provider = provider
         self.images = 0
@@ -146,6 +164,8 @@ class GC:
 
 
 class Killer:
+    """Records every pod kill; fails when asked to."""
+
     def __init__(self) -> None:
         self.kills: list[tuple[dict, Any, int | None]] = []
         self.fail = False
@@ -157,6 +177,8 @@ class Killer:
 
 
 class Recorder:
+    """Records events as ``type reason message`` strings, formatted like Go."""
+
     def __init__(self) -> None:
         self.events: list[str] = []
 
@@ -177,6 +199,7 @@ def _status_field(status: Any, name: str) -> Any:
 
 
 def value_dict(value: Any) -> dict[str, Any]:
+    """A threshold value in the result format."""
     q = getattr(value, "quantity", None)
     if q is not None:
         return {"quantity": str(q), "quantity_milli": q.milli_value(), "percentage": None}
@@ -184,6 +207,7 @@ def value_dict(value: Any) -> dict[str, Any]:
 
 
 def threshold_dict(t: Any) -> dict[str, Any]:
+    """A threshold in the result format."""
     return {
         "signal": t.signal,
         "operator": t.operator,
@@ -201,6 +225,13 @@ def _parse_time(text: str) -> datetime:
 
 
 def run_scenario(scenario: dict[str, Any]) -> dict[str, Any]:
+    """Run one scenario through the mirror; the result in the recorded format.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> r = run_scenario(batch(3, 1)[0])
+    >>> sorted(r), r["error"]
+    (['error', 'id', 'parse', 'ticks'], None)
+    """
     m = mirror()
     result: dict[str, Any] = {"id": scenario["id"], "parse": None, "ticks": [], "error": None}
     try:
@@ -261,9 +292,8 @@ def _run(m: _Mirror, sc: dict[str, Any], result: dict[str, Any]) -> None:
         thresholds=thresholds,
         kernel_memcg_notification=False,
     )
-    manager, admit_handler = ev.new_manager(
-        provider, config, killer.kill, gc, gc, recorder, node_ref, clock
-    )
+    manager = ev.new_manager(provider, config, killer.kill, gc, gc, recorder, node_ref, clock)
+    admit_handler = manager  # one object: the Manager and the PodAdmitHandler
     disk_info = DiskInfo(sc["dedicated_imagefs"], sc.get("disk_info_errors", 0))
     lsci = m.features.enabled("LocalStorageCapacityIsolation")
     tracer = _Tracer(m)
@@ -440,4 +470,10 @@ class _Tracer:
 
 
 def run(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run every scenario through the mirror.
+
+    >>> from reference_impl.eviction.replay.generate import batch
+    >>> [r["id"] for r in run(batch(3, 2))]
+    ['s3-00000', 's3-00001']
+    """
     return [run_scenario(s) for s in scenarios]

@@ -8,8 +8,8 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 
-from differential import generate
-from differential.schema import check_scenario, gates_of, validate_scenario
+from reference_impl.eviction.replay import generate
+from reference_impl.eviction.replay.schema import check_scenario, gates_of, validate_scenario
 
 
 def test_batch_is_reproducible_and_valid():
@@ -57,7 +57,7 @@ def test_batch_covers_the_space():
 
 
 def test_at_most_one_invalid_statement():
-    from differential.generate import INVALID_FLAGS
+    from reference_impl.eviction.replay.generate import INVALID_FLAGS
 
     bad_values = {(m, sig, v) for m, sig, v in INVALID_FLAGS}
     for s in generate.batch(9, 500):

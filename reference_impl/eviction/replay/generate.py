@@ -18,7 +18,7 @@ not; node-level reclaim that frees enough or not.
 
 Where release-1.10 is random (Go map iteration) the generator keeps the outcome
 well-defined and the comparator accepts every outcome Go could produce; see
-``differential/compare.py`` for the list.
+``reference_impl/eviction/replay/compare.py`` for the list.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from differential.schema import SIGNALS
+from reference_impl.eviction.replay.schema import SIGNALS
 
 T = TypeVar("T")
 
@@ -57,6 +57,8 @@ class Chooser:
 
 
 class RandomChooser(Chooser):
+    """Choices drawn from a seeded ``random.Random`` (reproducible batches)."""
+
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
@@ -65,6 +67,8 @@ class RandomChooser(Chooser):
 
 
 class HypothesisChooser(Chooser):
+    """Choices drawn by hypothesis (failing scenarios shrink with hypothesis)."""
+
     def __init__(self, draw: Callable[[Any], Any]) -> None:
         from hypothesis import strategies as st
 
@@ -76,6 +80,12 @@ class HypothesisChooser(Chooser):
 
 
 def rfc3339(t: datetime) -> str:
+    """A time as RFC 3339 in UTC, whole seconds.
+
+    >>> from datetime import datetime, timezone
+    >>> rfc3339(datetime(2018, 11, 26, 12, tzinfo=timezone.utc))
+    '2018-11-26T12:00:00Z'
+    """
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -283,6 +293,7 @@ def _min_reclaim(c: Chooser, signal: str) -> str:
 
 
 def gen_flags(c: Chooser) -> dict[str, Any]:
+    """Eviction flags: hard and soft thresholds, grace periods, minimum reclaim, allocatable."""
     hard: dict[str, str] = {}
     soft: dict[str, str] = {}
     grace: dict[str, str] = {}
@@ -430,6 +441,7 @@ def _resources(c: Chooser, qos: str) -> dict[str, Any]:
 
 
 def gen_pod(c: Chooser, name: str, gates: dict[str, bool]) -> dict[str, Any]:
+    """One pod bound to the node, of any QoS class, with volumes and priorities."""
     qos = c.choice(("BestEffort", "Burstable", "Guaranteed"))
     n_containers = c.integer(1, 2)
     containers = [
@@ -461,6 +473,7 @@ def gen_pod(c: Chooser, name: str, gates: dict[str, bool]) -> dict[str, Any]:
 
 
 def gen_probe_pods(c: Chooser) -> list[dict[str, Any]]:
+    """The pods offered to ``Admit`` after every tick."""
     probes = []
     for i, kind in enumerate(
         c.subset(
@@ -667,6 +680,7 @@ def _zero_time(c: Chooser, obj: dict[str, Any] | None) -> None:
 
 
 def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[dict[str, Any]]:
+    """The clock steps and ``/stats/summary`` documents of a scenario."""
     mem_cap = c.choice((1, 2, 4, 8, 16, 64)) * Gi + c.choice((0, 0, 1, 4095, 123457))
     node_cap = c.choice((10, 20, 50, 100)) * Gi + c.choice((0, 0, 1, 999999))
     node_inodes = c.choice((100_000, 500_000, 1_000_000))
@@ -822,6 +836,7 @@ def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[d
 
 
 def gen_scenario(c: Chooser, scenario_id: str) -> dict[str, Any]:
+    """One scenario, every choice made through ``c``."""
     gates = {
         "PodPriority": c.chance(50),
         "LocalStorageCapacityIsolation": not c.chance(20),
@@ -875,18 +890,32 @@ def gen_scenario(c: Chooser, scenario_id: str) -> dict[str, Any]:
 
 
 def random_scenario(rng: random.Random, scenario_id: str) -> dict[str, Any]:
+    """One scenario drawn from ``rng``.
+
+    >>> import random
+    >>> random_scenario(random.Random(1), "x")["id"]
+    'x'
+    """
     return gen_scenario(RandomChooser(rng), scenario_id)
 
 
 def iter_batch(seed: int, count: int, prefix: str = "s") -> Iterator[dict[str, Any]]:
-    """``count`` scenarios, the same for the same seed, one at a time."""
+    """``count`` scenarios, the same for the same seed, one at a time.
+
+    >>> [s["id"] for s in iter_batch(seed=7, count=2, prefix="t")]
+    ['t7-00000', 't7-00001']
+    """
     rng = random.Random(seed)
     for i in range(count):
         yield random_scenario(rng, f"{prefix}{seed}-{i:05d}")
 
 
 def batch(seed: int, count: int, prefix: str = "s") -> list[dict[str, Any]]:
-    """``count`` scenarios, the same for the same seed."""
+    """``count`` scenarios, the same for the same seed.
+
+    >>> batch(7, 2) == batch(7, 2)
+    True
+    """
     return list(iter_batch(seed, count, prefix))
 
 
