@@ -27,6 +27,10 @@ Quirks mirrored on purpose:
   1e21 and up) prints its mantissa with *no* suffix, because Go ignores the
   failed suffix lookup.  ``1000E`` therefore prints as ``1``.
 * ``BinarySI`` parse results are capped at 2^63-1.
+
+One module, over 600 lines, on purpose: parsing, arithmetic and printing share Go's
+internal representation (``_rep`` below); splitting them would spread one invariant over
+several files.
 """
 
 from __future__ import annotations

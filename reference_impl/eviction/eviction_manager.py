@@ -3,6 +3,9 @@
 :class:`Manager` is ``managerImpl``: ``synchronize`` is the pass the kubelet runs
 every 10 s, ``admit`` is the admission handler, ``start`` runs the loop on the
 injected clock.  Each pass can record a :class:`~.trace.SyncTrace`.
+
+One module, over 600 lines, on purpose: it mirrors one Go file (eviction_manager.go), and
+``synchronize`` is read as one pass; its length is mostly docstrings and doctests.
 """
 
 from __future__ import annotations

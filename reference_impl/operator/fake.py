@@ -18,6 +18,10 @@ healthy members than a quorum.  Every membership change is logged with the healt
 before and after, so tests can check quorum safety independently of the guard.
 
 Everything is deterministic: simulated time, seeded IDs, name-ordered lists.
+
+One module, over 600 lines, on purpose: the fake Kubernetes and the fake etcd meet in the
+pods (a pod's start is an etcd process start), and their shared clock and event order are the
+point of the file; split, each half would reach into the other's state.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Each test keeps the Go test's name, its pods, thresholds, clock steps and
 expectations.  The Go tests flip the global feature gate and never restore it;
 here each test sets the gates it needs inside ``features.gates`` so tests stay
 independent.
+
+One module, over 600 lines, on purpose: it ports one Go test file (eviction_manager_test.go)
+test by test, so the mapping to the Go names stays 1:1.
 """
 
 from __future__ import annotations

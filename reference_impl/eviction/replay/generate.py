@@ -19,6 +19,11 @@ not; node-level reclaim that frees enough or not.
 Where release-1.10 is random (Go map iteration) the generator keeps the outcome
 well-defined and the comparator accepts every outcome Go could produce; see
 ``reference_impl/eviction/replay/compare.py`` for the list.
+
+One module, over 600 lines, on purpose: the recorded real-kubelet decisions name their
+scenarios by this generator, seed and prefix and check them by SHA-256; every choice it draws
+and the order it draws them in are part of that contract, so they stay in one place where a
+change shows as one diff (generator versions: ``recorded.GENERATORS`` and the replay README).
 """
 
 from __future__ import annotations
