@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE TABLE IF NOT EXISTS unresolved (
     caller INTEGER, callee_text TEXT, reason TEXT, file TEXT, line INTEGER, col INTEGER);
 """
+_TABLES = frozenset({"meta", "files", "symbols", "edges", "unresolved"})
 # Indexes are dropped for a bulk load and built once after it (much faster than
 # keeping them up to date row by row); see _Store.
 _SYMBOL_INDEXES = """
@@ -271,6 +272,25 @@ def connect(db_path: Path, bulk: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def connect_readonly(db_path: Path) -> sqlite3.Connection:
+    """Open an index for reading only.  In a read-only cache (a shared one, or a copy
+    without write permission) a WAL database cannot create its ``-shm`` file; it is then
+    opened ``immutable`` -- nobody can be writing it there."""
+    uri = f"file:{db_path}?mode=ro"
+    if _read_only_dir(db_path.parent):
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _read_only_dir(directory: Path) -> bool:
+    try:
+        st = os.stat(directory)
+    except OSError:
+        return False
+    # mode bits too: os.access says yes to root whatever they are
+    return not os.access(directory, os.W_OK) or not st.st_mode & 0o222
+
+
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
@@ -322,7 +342,7 @@ def _up_to_date(
     if not _reusable(db_path, _config(import_root, platform)):
         return None
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = connect_readonly(db_path)
         try:
             if _meta(conn, "complete") != "1" or _meta(conn, "resolver") != _code_hash("resolve"):
                 return None
@@ -424,8 +444,11 @@ def _reusable(db_path: Path, config: str) -> bool:
     if not db_path.exists():
         return False
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = connect_readonly(db_path)
         try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if not tables >= _TABLES:  # a table gone: corrupt, not "up to date"
+                return False
             return _meta(conn, "schema") == SCHEMA_VERSION and _meta(conn, "config") == config
         finally:
             conn.close()

@@ -306,6 +306,8 @@ def fetch(
                 "check it with `annotate fetch --check`, or pass --force to fetch again"
             )
         stage = Path(tempfile.mkdtemp(prefix=f".staging-{corpus.key}-{os.getpid()}-", dir=root))
+        # mkdtemp makes it 0700; the installed corpus is read by others (a shared cache).
+        stage.chmod(0o755)
         try:
             tree = stage / corpus.subdir if corpus.subdir else stage
             tree.mkdir(parents=True, exist_ok=True)
