@@ -133,7 +133,8 @@ def assert_refused(ran: Ran, code: int, *fragments: str) -> None:
     """A bad input's answer: ``code``, one line naming it, no traceback."""
     assert ran.code == code, (ran.code, ran.err)
     assert "Traceback" not in ran.err, ran.err
-    lines = [line for line in ran.err.splitlines() if line.strip()]
+    # ("annotate: ..." lines are progress -- parsing, resolving -- not the error)
+    lines = [ln for ln in ran.err.splitlines() if ln.strip() and not ln.startswith("annotate: ")]
     assert len(lines) == 1, ran.err
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
