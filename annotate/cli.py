@@ -19,8 +19,10 @@ import contextlib
 import importlib
 import os
 import pkgutil
+import signal
 import sqlite3
 import sys
+import threading
 from typing import NoReturn
 
 from annotate import __version__, commands
@@ -55,11 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that cleanup (``finally``) runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM's default ends the process on the spot: a fetch's staging directory or
+        # a build's temporary database would stay behind until the next run sweeps them.
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.handler(args) or 0)
+    except Terminated:
+        print(f"annotate {args.command}: terminated", file=sys.stderr)
+        return 143
     except UserError as exc:
         print(f"annotate {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -76,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"annotate {args.command}: error: {_describe(exc)}", file=sys.stderr)
         return 1 if isinstance(exc, (UnicodeError, RecursionError)) else 3
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _describe(exc: BaseException) -> str:
