@@ -125,3 +125,24 @@ def test_a_write_error_is_reported_as_a_write_error(layout: tuple[Path, Path]) -
     (stage / "a.go").mkdir()  # the file cannot be created where a directory stands
     with pytest.raises(WriteFailed, match=r"cannot write a\.go"):
         _extract(_tar([("file", "a.go", "package a\n")]), stage)
+
+
+def test_fetch_from_a_hostile_archive_is_refused_and_writes_nothing_outside(sandbox) -> None:
+    """The same chain through ``annotate fetch --from``: refused before any hash check, one
+    line naming the member, and no file written above the staging directory."""
+    stream = _tar(
+        [
+            ("file", "README.md", "x"),
+            ("link", "d1/d2/a", "../.."),
+            ("link", "d1/d2/b", "a/../../.."),  # stage/../../.. = the sandbox root
+            ("file", "d1/d2/b/planted.txt", "planted\n"),
+        ],
+        top="etcd-operator-c8a1c646",
+    )
+    archive_path = sandbox.write("evil.tar", stream.getvalue())
+    ran = sandbox.run("-m", "annotate", "fetch", "etcd-operator", "--from", str(archive_path))
+    assert ran.code == 1, ran.err
+    assert "Traceback" not in ran.err
+    assert "d1/d2/b" in ran.err and "symlink" in ran.err, ran.err
+    assert not list(sandbox.root.rglob("planted.txt"))
+    assert not list((sandbox.cache / "corpora").glob(".staging-*"))
