@@ -104,7 +104,21 @@ CASES = {
         "hard link",
         "repo-abc",
     ),
-    "second top directory": ([("file", "a.go", "x"), ("file", "../other/b.go", "y")], "", ""),
+    "second top directory": (
+        [("file", "repo/a.go", "x"), ("file", "other/b.go", "y")],
+        "outside the top directory",
+        "",
+    ),
+    "link resolving out through another link": (
+        [("link", "d/e/a", "../.."), ("link", "d/e/c", "a/../x")],
+        "resolves outside the tree",
+        "repo-abc",
+    ),
+    "file where a link stands": (
+        [("link", "l.go", "a.go"), ("file", "a.go", "x"), ("file", "l.go", "y")],
+        "symlink",
+        "repo-abc",
+    ),
 }
 
 
