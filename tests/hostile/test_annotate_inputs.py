@@ -247,3 +247,35 @@ def test_a_live_lock_holder_is_waited_for_with_a_message_and_a_timeout(
         holder.kill()
         holder.wait()
     del fcntl
+
+
+LOCK_CASES: dict[str, tuple[str | bytes, tuple[str, ...]]] = {
+    "not UTF-8": (b'x = "caf\xe9"\n', ("bad.toml", "not UTF-8")),
+    "nested deeply": ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ("nested too deeply",)),
+    "not TOML": ("[corpus\n", ("bad.toml", "not valid TOML")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOCK_CASES))
+def test_a_bad_lock_file(sandbox: Sandbox, case: str) -> None:
+    text, fragments = LOCK_CASES[case]
+    lock = sandbox.write("bad.toml", text)
+    ran = sandbox.run("-m", "annotate", "--lock", str(lock), "sources")
+    assert_refused(ran, 1, *fragments)
+
+
+def test_a_missing_lock_file(sandbox: Sandbox) -> None:
+    ran = sandbox.run("-m", "annotate", "--lock", str(sandbox.outside / "none.toml"), "sources")
+    assert_refused(ran, 1, "lock file not found", "none.toml")
+
+
+def test_fetch_from_a_missing_path(sandbox: Sandbox) -> None:
+    missing = sandbox.outside / "nowhere.tar.gz"
+    ran = sandbox.run("-m", "annotate", "fetch", "etcd-operator", "--from", str(missing))
+    assert ran.code == 1 and "no such file or directory" in ran.err, ran.err
+    assert "Traceback" not in ran.err
+
+
+def test_an_unknown_corpus(sandbox: Sandbox) -> None:
+    ran = sandbox.run("-m", "annotate", "callees", "x.Y", "--corpus", "no-such-corpus")
+    assert ran.code in (1, 2) and "no-such-corpus" in ran.err and "Traceback" not in ran.err
