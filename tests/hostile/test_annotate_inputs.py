@@ -218,8 +218,6 @@ def test_a_read_only_cache_answers_queries_without_writing(sandbox: Sandbox) -> 
 def test_a_live_lock_holder_is_waited_for_with_a_message_and_a_timeout(
     sandbox: Sandbox,
 ) -> None:
-    import fcntl
-
     target = _tree(sandbox)
     db = _index(sandbox, target)
     (sandbox.outside / "g" / "b.go").write_text("package p\nfunc C() int { return A() }\n")
@@ -246,7 +244,6 @@ def test_a_live_lock_holder_is_waited_for_with_a_message_and_a_timeout(
     finally:
         holder.kill()
         holder.wait()
-    del fcntl
 
 
 LOCK_CASES: dict[str, tuple[str | bytes, tuple[str, ...]]] = {
@@ -279,3 +276,32 @@ def test_fetch_from_a_missing_path(sandbox: Sandbox) -> None:
 def test_an_unknown_corpus(sandbox: Sandbox) -> None:
     ran = sandbox.run("-m", "annotate", "callees", "x.Y", "--corpus", "no-such-corpus")
     assert ran.code in (1, 2) and "no-such-corpus" in ran.err and "Traceback" not in ran.err
+
+
+def test_a_fetch_waits_for_a_live_holder_with_a_message_and_a_timeout(sandbox: Sandbox) -> None:
+    from annotate.sources.lock import get_corpus
+
+    key = get_corpus("etcd-operator").key
+    corpora = sandbox.cache / "corpora"
+    corpora.mkdir()
+    holder = sandbox.popen(
+        "-c",
+        "import fcntl, time\n"
+        f"f = open({str(corpora / ('.lock-' + key))!r}, 'w')\n"
+        "fcntl.flock(f, fcntl.LOCK_EX)\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n",
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+        os.environ["ANNOTATE_LOCK_TIMEOUT"] = "1"
+        try:
+            ran = sandbox.run("-m", "annotate", "fetch", "etcd-operator", "--from", "/")
+        finally:
+            del os.environ["ANNOTATE_LOCK_TIMEOUT"]
+        assert ran.code == 1, ran.err
+        assert "waiting for another fetch" in ran.err and "more than 1 s" in ran.err, ran.err
+        assert "Traceback" not in ran.err
+    finally:
+        holder.kill()
+        holder.wait()
