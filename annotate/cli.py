@@ -113,6 +113,9 @@ def _describe(exc: BaseException) -> str:
         return f"{where}: {what}" if where else what
     if isinstance(exc, UnicodeDecodeError):
         return f"input is not valid {exc.encoding} (byte {exc.start})"
+    if isinstance(exc, UnicodeEncodeError):  # undecodable bytes in an argument (surrogates)
+        text = exc.object if isinstance(exc.object, str) else ""
+        return f"not valid UTF-8 text: {text.encode('utf-8', 'backslashreplace').decode()!r}"
     if isinstance(exc, RecursionError):
         return "input nested too deeply to process"
     if isinstance(exc, MemoryError):

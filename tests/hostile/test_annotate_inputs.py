@@ -305,3 +305,11 @@ def test_a_fetch_waits_for_a_live_holder_with_a_message_and_a_timeout(sandbox: S
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_symbol_argument_that_is_not_utf8(sandbox: Sandbox) -> None:
+    target = _tree(sandbox)
+    _index(sandbox, target)
+    bad = os.fsdecode(b"ex.com/p.\xff")  # as Python receives undecodable argv bytes
+    ran = sandbox.run("-m", "annotate", "callees", bad, *target)
+    assert_refused(ran, 1, "not valid UTF-8", "ex.com/p.")
