@@ -142,11 +142,18 @@ def _exclusive(lock_path: Path, say: Callable[[str], None], timeout: float) -> I
         os.close(fd)  # releases the lock
 
 
+try:  # loaded in the parent: dlopen in a forked child could deadlock on a lock
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _LIBC = None
+
+
 def _worker_init(parent: int) -> None:
     """Parse workers die with the builder (even killed by SIGKILL) and leave SIGINT to it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if _LIBC is not None:
+        with contextlib.suppress(AttributeError):
+            _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the builder died before prctl took effect
         os._exit(1)
 
