@@ -117,7 +117,14 @@ def _exclusive(lock_path: Path, say: Callable[[str], None], timeout: float) -> I
     included), and never inherited by forked children, so parse workers cannot keep
     it.  A live holder is waited for, with one message naming it, until ``timeout``.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise IndexLocked(
+            f"the index {lock_path.with_suffix('')} needs building or updating, and its "
+            f"lock cannot be taken: {exc.strerror or exc} (a read-only, shared cache serves "
+            "only up-to-date indexes: its owner runs `annotate index`)"
+        ) from None
     try:
         deadline = None
         while True:

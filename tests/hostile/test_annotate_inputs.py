@@ -313,3 +313,16 @@ def test_a_symbol_argument_that_is_not_utf8(sandbox: Sandbox) -> None:
     bad = os.fsdecode(b"ex.com/p.\xff")  # as Python receives undecodable argv bytes
     ran = sandbox.run("-m", "annotate", "callees", bad, *target)
     assert_refused(ran, 1, "not valid UTF-8", "ex.com/p.")
+
+
+def test_a_stale_index_whose_lock_cannot_be_taken_says_so(sandbox: Sandbox) -> None:
+    """What a read-only shared cache answers when its index is stale.  (Tests run as root
+    here, which writes whatever the modes say; an unopenable lock path stands in.)"""
+    target = _tree(sandbox)
+    db = _index(sandbox, target)
+    sandbox.write("g/c.go", "package p\nfunc C() int { return A() }\n")  # now stale
+    lock = Path(f"{db}.lock")
+    lock.unlink(missing_ok=True)
+    lock.mkdir()  # os.open(O_RDWR) fails on it, as it would in a read-only directory
+    ran = sandbox.run("-m", "annotate", "callees", "ex.com/p.A", *target)
+    assert_refused(ran, 3, "lock cannot be taken", "`annotate index`")

@@ -34,6 +34,7 @@ def _wait_for(cond, timeout: float, step: float = 0.01) -> bool:
     return False
 
 
+@pytest.mark.corpus
 @SIGNALS
 def test_interrupted_fetch_then_a_fetch_that_succeeds(sandbox: Sandbox, sig: int) -> None:
     corpus = get_corpus("kubernetes")
