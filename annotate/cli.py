@@ -5,6 +5,11 @@ Each module in :mod:`annotate.commands` contributes sub-commands through a
 editing this file.  A command handler returns an exit code; errors the user
 can act on are raised as :class:`annotate.errors.UserError` and printed
 without a traceback.
+
+Exit codes: 0 done; 1 bad input or nothing matched; 2 usage (argparse); 3 the
+environment (cache not writable, disk full, a tool missing, a corrupt index, a lock
+held too long); 130 interrupted.  Errors of the environment (``OSError``, SQLite's)
+are printed as one line too; ``--debug`` shows their traceback instead.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import contextlib
 import importlib
 import os
 import pkgutil
+import signal
+import sqlite3
 import sys
+import threading
 from typing import NoReturn
 
 from annotate import __version__, commands
@@ -27,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="annotate",
         description="Read pinned Go sources: fetch and verify them, index symbols and calls, "
         "draw call graphs, show excerpts with permalinks.",
+        epilog="exit codes: 0 done, 1 bad input or nothing matched, 2 usage, "
+        "3 environment (cache, disk, tools, corrupt index), 130 interrupted",
     )
     parser.add_argument("--version", action="version", version=f"annotate {__version__}")
     parser.add_argument(
@@ -37,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lock", metavar="FILE", help="lock file (default: the repository's sources.toml)"
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback for errors of the environment"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -44,11 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that cleanup (``finally``) runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM's default ends the process on the spot: a fetch's staging directory or
+        # a build's temporary database would stay behind until the next run sweeps them.
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.handler(args) or 0)
+    except Terminated:
+        print(f"annotate {args.command}: terminated", file=sys.stderr)
+        return 143
     except UserError as exc:
         print(f"annotate {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -60,6 +89,38 @@ def main(argv: list[str] | None = None) -> int:
         # Python from complaining again when it flushes stdout at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except (OSError, sqlite3.Error, UnicodeError, RecursionError, MemoryError) as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"annotate {args.command}: error: {_describe(exc)}", file=sys.stderr)
+        return 1 if isinstance(exc, (UnicodeError, RecursionError)) else 3
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for an error of the environment: what failed, and where."""
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        return f"the index is corrupt ({exc}) -- run `annotate index --rebuild`"
+    if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
+        return f"the index is corrupt ({exc}) -- run `annotate index --rebuild`"
+    if isinstance(exc, sqlite3.Error):
+        return f"the index database failed: {exc}"
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename is not None else ""
+        what = exc.strerror or str(exc) or type(exc).__name__
+        return f"{where}: {what}" if where else what
+    if isinstance(exc, UnicodeDecodeError):
+        return f"input is not valid {exc.encoding} (byte {exc.start})"
+    if isinstance(exc, UnicodeEncodeError):  # undecodable bytes in an argument (surrogates)
+        text = exc.object if isinstance(exc.object, str) else ""
+        return f"not valid UTF-8 text: {text.encode('utf-8', 'backslashreplace').decode()!r}"
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply to process"
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    return str(exc)
 
 
 def run() -> NoReturn:

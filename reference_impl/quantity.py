@@ -237,7 +237,12 @@ def _parse(text: str) -> tuple[int, Format, str, Rep]:
         return nanos, fmt, text if keep else "", ("i", int_value, scale)
     if not _DEC_NUMBER.fullmatch(value):
         raise QuantityError(ERR_NUMERIC)
-    amount = Fraction(value)
+    try:
+        amount = Fraction(value)
+    except ValueError:
+        # Python refuses int conversions past sys.get_int_max_str_digits() (4300); Go's
+        # inf.Dec has no such limit.  A deviation of this mirror, refused with a clear error.
+        raise QuantityError(f"{len(value)} digits: too many for this mirror") from None
     amount *= Fraction(10) ** exponent if base == 10 else Fraction(2) ** exponent
     nanos = _round_up_to_nanos(amount)
     magnitude = abs(nanos)

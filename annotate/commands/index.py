@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,8 @@ from annotate.index.query import CallEdge, Index, Symbol
 from annotate.parse import buildctx
 from annotate.render import graph
 from annotate.render.excerpt import doc_start, read_excerpt
+
+GRAPH_FORMATS = ("svg", "dot", "json", "png")
 
 
 def _add_target(p: argparse.ArgumentParser) -> None:
@@ -210,16 +213,43 @@ def cmd_graph(args: argparse.Namespace) -> int:
         return t.permalink(s.file, s.start, s.end) if s.file else None
 
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "svg")
+    if fmt not in GRAPH_FORMATS:
+        raise UserError(
+            f"cannot tell the format from -o {args.output!r}: use a name ending in "
+            f"{', '.join('.' + f for f in GRAPH_FORMATS)} or --format"
+        )
     if fmt == "json":
         data = graph.to_json(g, link).encode()
     else:
         data = graph.render(graph.to_dot(g, spec, link), fmt, engine=args.engine)
     if args.output and args.output != "-":
-        Path(args.output).write_bytes(data)
+        _write_output(Path(args.output), data)
         print(f"{len(g.nodes)} nodes, {len(g.edges)} edges -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return 0
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``; a regular file is written aside and renamed, so a full
+    disk or a size limit never leaves half a file (devices are written directly)."""
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as out:
+                out.write(data)
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputFailed(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+class OutputFailed(UserError):
+    exit_code = 3
 
 
 def cmd_problems(args: argparse.Namespace) -> int:
@@ -312,7 +342,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--rankdir", choices=("LR", "TB"), default="LR")
     p.add_argument("--engine", default="dot", help="graphviz layout engine (dot, sfdp, ...)")
     p.add_argument("--no-legend", action="store_true")
-    p.add_argument("--format", choices=("svg", "dot", "json", "png"))
+    p.add_argument("--format", choices=GRAPH_FORMATS)
     p.add_argument("-o", "--output", metavar="FILE")
     _add_symbol_target(p)
     p.set_defaults(handler=cmd_graph)

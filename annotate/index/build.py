@@ -13,18 +13,33 @@ Parsing runs in a process pool (one worker per core) because tree-sitter
 parsing and fact extraction are CPU-bound Python; the parent loads each file's
 facts as it arrives.  An index with nothing to keep (none yet, or another schema,
 parser, platform or import root) is built under a temporary name without a
-journal and renamed into place when complete.
+journal and renamed into place when complete; so is ``rebuild``: the old index
+serves readers until the new one replaces it.
+
+Interruption and hostile trees (issue 13): the build lock is a POSIX record lock
+(``lockf``), which the kernel drops when its process dies and which forked parse
+workers do not inherit -- a killed build never leaves a lock behind; a live holder
+is waited for with a message, up to ``ANNOTATE_LOCK_TIMEOUT`` seconds (default 600).
+Workers get a parent-death signal and ignore SIGINT (the parent stops them).  A query
+on an up-to-date index reads it without any lock (a shared, read-only cache works).
+Only regular files up to ``MAX_GO_FILE_BYTES`` are read; a file the parser cannot
+take (nesting past the recursion limit) is recorded as that file's problem.  A
+corrupt index (bad page, missing table, malformed facts) is rebuilt from scratch.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import fcntl
 import gc
 import hashlib
 import json
 import marshal
 import os
+import signal
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +47,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotate.errors import UserError
 from annotate.index import dbwriter, rows
 from annotate.parse import buildctx, syntax
 from annotate.parse.facts import parse_bytes
@@ -55,6 +71,7 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE TABLE IF NOT EXISTS unresolved (
     caller INTEGER, callee_text TEXT, reason TEXT, file TEXT, line INTEGER, col INTEGER);
 """
+_TABLES = frozenset({"meta", "files", "symbols", "edges", "unresolved"})
 # Indexes are dropped for a bulk load and built once after it (much faster than
 # keeping them up to date row by row); see _Store.
 _SYMBOL_INDEXES = """
@@ -67,6 +84,85 @@ CREATE INDEX IF NOT EXISTS edges_callee ON edges(callee);
 """
 # From how many .go files on the rows are written by a separate process (see _Store).
 _WRITER_PROCESS_FILES = 2000
+# No Go source file of either corpus comes near this (the largest generated ones are a
+# few MB); a bigger ".go" file is recorded as a problem, not read into memory.
+MAX_GO_FILE_BYTES = 32 * 2**20
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+class IndexLocked(UserError):
+    """Another live process kept the build lock for longer than the timeout."""
+
+    exit_code = 3
+
+
+class IndexCorrupt(UserError):
+    """The database cannot be read as an index (bad page, missing table, bad blob)."""
+
+    exit_code = 3
+
+
+def lock_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("ANNOTATE_LOCK_TIMEOUT", "600")))
+    except ValueError:
+        return 600.0
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path, say: Callable[[str], None], timeout: float) -> Iterator[None]:
+    """Hold the build lock of one database.
+
+    A POSIX record lock: released by the kernel when the holder dies (SIGKILL
+    included), and never inherited by forked children, so parse workers cannot keep
+    it.  A live holder is waited for, with one message naming it, until ``timeout``.
+    """
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise IndexLocked(
+            f"the index {lock_path.with_suffix('')} needs building or updating, and its "
+            f"lock cannot be taken: {exc.strerror or exc} (a read-only, shared cache serves "
+            "only up-to-date indexes: its owner runs `annotate index`)"
+        ) from None
+    try:
+        deadline = None
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except (BlockingIOError, PermissionError):
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                if deadline is None:
+                    deadline = time.monotonic() + timeout
+                    say(f"waiting for another build of this index (pid {holder}) to finish")
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"the index {lock_path.with_suffix('')} is being built by pid {holder}; "
+                        f"gave up after {timeout:g} s (ANNOTATE_LOCK_TIMEOUT)"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+try:  # loaded in the parent: dlopen in a forked child could deadlock on a lock
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _LIBC = None
+
+
+def _worker_init(parent: int) -> None:
+    """Parse workers die with the builder (even killed by SIGKILL) and leave SIGINT to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LIBC is not None:
+        with contextlib.suppress(AttributeError):
+            _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the builder died before prctl took effect
+        os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -118,20 +214,46 @@ def _parse_job(
     """Worker: hash, check build constraints, parse.  Returns the facts, marshalled."""
     root, rel, platform = job
     try:
-        data = Path(root, rel).read_bytes()
+        data = _read_go_file(os.path.join(root, rel))
     except OSError as exc:  # a dangling symlink or an unreadable file: record, go on
-        return rel, "", None, json.dumps([f"unreadable: {exc.strerror}"]), b""
+        return rel, "", None, json.dumps([f"unreadable: {exc.strerror or exc}"]), b""
     sha = hashlib.sha256(data).hexdigest()
     reason = buildctx.exclusion_reason(rel, data, platform)
     if reason is not None:
         return rel, sha, reason, "[]", b""
-    facts = parse_bytes(data, _worker_parser())
-    errors = json.dumps(facts["errors"])
-    # marshal, not JSON: it is several times faster to load, and it keeps shared
-    # sub-expressions and interned names shared, which bounds memory on big trees.
-    # Not compressed: zlib cost more time (compressing here, inflating in the parent)
-    # than the smaller table saves.
-    return rel, sha, None, errors, marshal.dumps(facts)
+    try:
+        facts = parse_bytes(data, _worker_parser())
+        # marshal, not JSON: it is several times faster to load, and it keeps shared
+        # sub-expressions and interned names shared, which bounds memory on big trees.
+        # Not compressed: zlib cost more time (compressing here, inflating in the parent)
+        # than the smaller table saves.
+        blob = marshal.dumps(facts)
+    except (RecursionError, ValueError, MemoryError) as exc:
+        # Expressions nested past what the parser's walks (or marshal) can take: this
+        # file's problem, not the index's.
+        problem = f"not indexed: nested too deeply to parse ({type(exc).__name__})"
+        return rel, sha, None, json.dumps([problem]), b""
+    return rel, sha, None, json.dumps(facts["errors"]), blob
+
+
+def _read_go_file(path: str) -> bytes:
+    """The bytes of a regular file of at most MAX_GO_FILE_BYTES, else OSError.
+
+    A ``.go`` name can be a FIFO (opening it would block), a device such as /dev/zero
+    (reading it would never end), or a huge file: none is read."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(0, "not a regular file (FIFO, device, socket or directory)")
+    if st.st_size > MAX_GO_FILE_BYTES:
+        raise OSError(0, f"{st.st_size} bytes, over the {MAX_GO_FILE_BYTES} byte limit")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+            raise OSError(0, "not a regular file")
+        data = f.read(MAX_GO_FILE_BYTES + 1)
+    if len(data) > MAX_GO_FILE_BYTES:
+        raise OSError(0, f"over the {MAX_GO_FILE_BYTES} byte limit")
+    return data
 
 
 _PARSER = None
@@ -164,6 +286,25 @@ def connect(db_path: Path, bulk: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def connect_readonly(db_path: Path) -> sqlite3.Connection:
+    """Open an index for reading only.  In a read-only cache (a shared one, or a copy
+    without write permission) a WAL database cannot create its ``-shm`` file; it is then
+    opened ``immutable`` -- nobody can be writing it there."""
+    uri = f"file:{db_path}?mode=ro"
+    if _read_only_dir(db_path.parent):
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _read_only_dir(directory: Path) -> bool:
+    try:
+        st = os.stat(directory)
+    except OSError:
+        return False
+    # mode bits too: os.access says yes to root whatever they are
+    return not os.access(directory, os.W_OK) or not st.st_mode & 0o222
+
+
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
@@ -177,18 +318,85 @@ def build(
     only: Callable[[str], bool] | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    rebuild: bool = False,
 ) -> BuildStats:
     """Index the Go files under ``root`` into ``db_path`` (incrementally).
 
     Builds of one database are serialised across processes (the book executes notebooks
     in parallel, and each may ask for the same index): a second builder waits, then
-    finds the index warm.
+    finds the index warm.  An index found up to date is only read: no lock, no write.
+    ``rebuild`` re-parses everything into a new file that replaces the old one when
+    complete.
     """
     _LEFT_FOR_EXIT.clear()  # an earlier build's heap: one at a time is enough
+    if not rebuild:
+        fresh = _up_to_date(root, import_root, db_path, platform, only)
+        if fresh is not None:
+            return fresh
+    say = progress or (lambda msg: print(f"annotate: {msg}", file=sys.stderr))
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build_locked(root, import_root, db_path, platform, only, workers, progress)
+    with _exclusive(db_path.with_name(db_path.name + ".lock"), say, lock_timeout()):
+        return _build_locked(root, import_root, db_path, platform, only, workers, progress, rebuild)
+
+
+def _config(import_root: str, platform: buildctx.Platform) -> str:
+    return json.dumps([SCHEMA_VERSION, import_root, platform.key, _code_hash("parse")])
+
+
+def _up_to_date(
+    root: Path,
+    import_root: str,
+    db_path: Path,
+    platform: buildctx.Platform | None,
+    only: Callable[[str], bool] | None,
+) -> BuildStats | None:
+    """The stats of an index that needs no work, read without a lock or a write; else None
+    (missing, stale, corrupt or unreadable: the locked build decides)."""
+    platform = platform or buildctx.Platform()
+    if not _reusable(db_path, _config(import_root, platform)):
+        return None
+    try:
+        conn = connect_readonly(db_path)
+        try:
+            if _meta(conn, "complete") != "1" or _meta(conn, "resolver") != _code_hash("resolve"):
+                return None
+            _, todo, stats, gone = _scan(conn, root, only)
+            if todo or stats or gone:
+                return None
+            return _stats(conn, parsed=0, rebuilt=False)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def _scan(
+    conn: sqlite3.Connection, root: Path, only: Callable[[str], bool] | None
+) -> tuple[list[str], list[str], dict[str, tuple[int, int]], set[str]]:
+    """(every file, files to parse, files whose stored stat is out of date, files gone)
+    -- one stat per file, a hash only when the stat changed."""
+    stored = {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute("SELECT path, sha256, mtime_ns, size FROM files")
+    }
+    paths = list(discover(root, only))
+    todo: list[str] = []
+    stats: dict[str, tuple[int, int]] = {}  # files whose stored stat is out of date
+    base = os.path.join(root, "")  # os.stat on a joined str: half the cost of Path.stat
+    for rel in paths:
+        try:
+            st = os.stat(base + rel)
+        except OSError:  # dangling symlink: parsed (and reported) as unreadable
+            todo.append(rel)
+            continue
+        old = stored.get(rel)
+        if old is None or (old[1], old[2]) != (st.st_mtime_ns, st.st_size):
+            todo.append(rel)
+            stats[rel] = (st.st_mtime_ns, st.st_size)
+    gone = set(stored) - set(paths)
+    # mtime changed but content did not (a fresh checkout): re-hash before re-parsing.
+    todo = [rel for rel in todo if rel not in stored or _sha(root, rel) != stored[rel][0]]
+    return paths, todo, stats, gone
 
 
 def _build_locked(
@@ -199,14 +407,28 @@ def _build_locked(
     only: Callable[[str], bool] | None,
     workers: int | None,
     progress: Callable[[str], None] | None,
+    rebuild: bool = False,
 ) -> BuildStats:
     platform = platform or buildctx.Platform()
     started = time.perf_counter()
-    config = json.dumps([SCHEMA_VERSION, import_root, platform.key, _code_hash("parse")])
-    if _reusable(db_path, config):
-        return _build_into(
-            connect(db_path), root, import_root, config, platform, only, workers, progress, started
-        )
+    config = _config(import_root, platform)
+    if not rebuild and _reusable(db_path, config):
+        try:
+            return _build_into(
+                connect(db_path),
+                root,
+                import_root,
+                config,
+                platform,
+                only,
+                workers,
+                progress,
+                started,
+            )
+        except (sqlite3.DatabaseError, IndexCorrupt) as exc:
+            # A bad page, a missing table, a malformed facts blob: nothing in it can be
+            # trusted -- build a new index, as for a missing one.
+            (progress or (lambda _m: None))(f"the index is corrupt ({exc}); rebuilding it")
     # Nothing to keep: build under a temporary name, without a journal (faster), and
     # rename it into place once complete -- a failed or interrupted build leaves the
     # old index as it was, never a half-written one.
@@ -219,7 +441,10 @@ def _build_locked(
         )
         conn.execute("PRAGMA journal_mode=WAL")  # readers may come while a later build writes
         conn.close()
-        _remove_database(db_path)
+        # The old index serves readers up to the rename; its journal files go first, so
+        # that they are never taken for the new database's.
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(building, db_path)
         return stats
     except BaseException:
@@ -233,8 +458,11 @@ def _reusable(db_path: Path, config: str) -> bool:
     if not db_path.exists():
         return False
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = connect_readonly(db_path)
         try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if not tables >= _TABLES:  # a table gone: corrupt, not "up to date"
+                return False
             return _meta(conn, "schema") == SCHEMA_VERSION and _meta(conn, "config") == config
         finally:
             conn.close()
@@ -262,28 +490,7 @@ def _build_into(
     say = progress or (lambda _msg: None)
     try:
         resolver = _code_hash("resolve")  # (the config matches: see _reusable)
-        stored = {
-            row[0]: (row[1], row[2], row[3])
-            for row in conn.execute("SELECT path, sha256, mtime_ns, size FROM files")
-        }
-        paths = list(discover(root, only))
-        todo: list[str] = []
-        stats: dict[str, tuple[int, int]] = {}  # files whose stored stat is out of date
-        base = os.path.join(root, "")  # os.stat on a joined str: half the cost of Path.stat
-        for rel in paths:
-            try:
-                st = os.stat(base + rel)
-            except OSError:  # dangling symlink: parsed (and reported) as unreadable
-                todo.append(rel)
-                continue
-            old = stored.get(rel)
-            if old is None or (old[1], old[2]) != (st.st_mtime_ns, st.st_size):
-                todo.append(rel)
-                stats[rel] = (st.st_mtime_ns, st.st_size)
-        gone = set(stored) - set(paths)
-        # mtime changed but content did not (a fresh checkout): re-hash before re-parsing.
-        todo = [rel for rel in todo if rel not in stored or _sha(root, rel) != stored[rel][0]]
-
+        paths, todo, stats, gone = _scan(conn, root, only)
         todo_set = set(todo)
         changed = bool(todo or gone) or _meta(conn, "resolver") != resolver
         if not changed and _meta(conn, "complete") == "1":
@@ -380,7 +587,7 @@ def stage_files(stage: str) -> list[Path]:
 
 def _sha(root: Path, rel: str) -> str:
     try:
-        return hashlib.sha256(Path(root, rel).read_bytes()).hexdigest()
+        return hashlib.sha256(_read_go_file(os.path.join(root, rel))).hexdigest()
     except OSError:
         return ""
 
@@ -421,12 +628,24 @@ def _parse_into(
 
     batch: list[tuple[str, str, str | None, str, bytes]] = []
     if workers > 1 and len(jobs) > 20:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+        )
+        try:
             for result in pool.map(_parse_job, jobs, chunksize=16):
                 batch.append(result)
                 if len(batch) >= 256:
                     store(batch)
                     batch = []
+        except BaseException:
+            # Interrupted (Ctrl-C, an error): stop the workers now rather than let
+            # shutdown() wait for every queued chunk to be parsed.
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    proc.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     else:
         for job in jobs:
             batch.append(_parse_job(job))
@@ -445,7 +664,11 @@ def _load_inputs(
         found = parsed.get(path)
         if found is None:
             (blob,) = conn.execute("SELECT facts FROM files WHERE path = ?", (path,)).fetchone()
-            found = resolve.FileInput(path, pkg, marshal.loads(blob)) if blob else None
+            try:
+                facts = marshal.loads(blob) if blob else None
+            except (ValueError, EOFError, TypeError) as exc:
+                raise IndexCorrupt(f"the stored facts of {path} are malformed ({exc})") from None
+            found = None if facts is None else resolve.FileInput(path, pkg, facts)
         if found is not None:
             out.append(found)
     return out

@@ -19,8 +19,11 @@ method ``kind``; one ``Rows`` for the whole run, so symbol ids are assigned here
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import marshal
 import queue
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +31,19 @@ import threading
 from typing import BinaryIO
 
 from annotate.index.rows import Rows
+
+try:  # loaded here, not in the forked child: dlopen there could deadlock on a lock
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _LIBC = None
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the builder dies (a killed ``annotate index``
+    must not leave its writer behind; Linux ``PR_SET_PDEATHSIG``, survives exec)."""
+    if _LIBC is not None:
+        with contextlib.suppress(AttributeError):
+            _LIBC.prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 def run(path: str, journal_mode: str, source: BinaryIO, reply: BinaryIO) -> None:
@@ -95,6 +111,7 @@ class Writer:
             [sys.executable, "-m", "annotate.index.dbwriter", path, mode],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
         )
         self.queue: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
         self.error: BaseException | None = None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.errors import UserError
+from annotate.index.build import connect_readonly
 
 
 class SymbolNotFound(UserError):
@@ -80,7 +80,7 @@ class Index:
         if not db_path.exists():
             raise UserError(f"no index at {db_path}; run `annotate index` first")
         self.path = db_path
-        self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        self.conn = connect_readonly(db_path)
         self._by_id: dict[int, Symbol] = {}
 
     def close(self) -> None:

@@ -51,10 +51,14 @@ class Target:
 
         ``rebuild`` forces re-parsing every file.
         """
-        if rebuild and self.db_path.exists():
-            self.db_path.unlink()
+        # (rebuild: the old index stays in place, and readable, until the new one is done)
         return index.build(
-            self.root, self.import_root, self.db_path, self.platform, progress=progress
+            self.root,
+            self.import_root,
+            self.db_path,
+            self.platform,
+            progress=progress,
+            rebuild=rebuild,
         )
 
 

@@ -243,4 +243,24 @@ def render(dot: graphviz.Digraph, fmt: str, engine: str = "dot") -> bytes:
     """Rendered bytes (``svg``, ``png``, ...) or the DOT source for ``dot``."""
     if fmt == "dot":
         return dot.source.encode()
-    return dot.pipe(format=fmt, engine=engine)
+    try:
+        return dot.pipe(format=fmt, engine=engine)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizFailed(
+            f"graphviz's `{engine}` program is not installed (Debian package graphviz); "
+            "use --format dot or json"
+        ) from None
+    except ValueError as exc:  # an unknown engine or format, refused by the graphviz package
+        raise GraphvizFailed(f"graphviz: {exc}".split(" (must be one of")[0]) from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        raise GraphvizFailed(
+            f"graphviz `{engine}` failed (exit {exc.returncode})"
+            + (f": {detail[0]}" if detail else "")
+        ) from None
+
+
+class GraphvizFailed(UserError):
+    """Graphviz is missing or refused the drawing."""
+
+    exit_code = 3

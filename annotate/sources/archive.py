@@ -6,11 +6,22 @@ anything is written: absolute paths, ``..`` components, links that point
 outside the tree and device or FIFO entries make the whole archive refused,
 whether or not the member is one we wanted -- an archive that tries one
 trick is not trusted for the rest.
+
+Lexical checks alone are not enough: links that each stay inside the tree
+on paper can chain, on disk, to a place above it (``d/e/a -> ../..``, then
+``d/e/b -> a/../../..``).  So, as PEP 706's tarfile ``data`` filter does, a
+link must also resolve (following links already extracted) inside the tree,
+and nothing is ever written through a link: a member whose path passes
+through an extracted symlink is refused, every parent directory is checked
+on disk (``lstat``: a real directory, not a link), the resolved parent must
+lie inside the staging directory, and files are opened with ``O_NOFOLLOW``.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +37,51 @@ class UnsafeArchive(UserError):
 
 class BrokenArchive(UserError):
     """The stream is not a readable tar archive (corrupt, truncated, dropped)."""
+
+
+class WriteFailed(UserError):
+    """The staging directory could not be written (full disk, permissions, quota)."""
+
+    exit_code = 3
+
+
+def _inside(root: str, path: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _safe_parent(dest: Path, path: str, links: set[str], name: str) -> Path:
+    """Create the parent directories of tree-relative ``path`` below ``dest`` without ever
+    following a link; return the target path.  Refuses the archive if any parent is a
+    symlink (extracted earlier, or found on disk) or resolves outside ``dest``."""
+    parts = path.split("/")
+    here = dest
+    for i, part in enumerate(parts[:-1]):
+        prefix = "/".join(parts[: i + 1])
+        if prefix in links:
+            raise UnsafeArchive(
+                f"archive member {name!r} passes through the symlink {prefix!r}; "
+                "refusing the archive"
+            )
+        here = here / part
+        try:
+            st = os.lstat(here)
+        except FileNotFoundError:
+            os.mkdir(here)
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            what = "a symlink" if stat.S_ISLNK(st.st_mode) else "not a directory"
+            raise UnsafeArchive(
+                f"archive member {name!r}: {prefix!r} is {what}; refusing the archive"
+            )
+    target = dest / path
+    if not _inside(os.path.realpath(dest), os.path.realpath(target.parent)):
+        raise UnsafeArchive(f"archive member {name!r} resolves outside the tree; refusing it")
+    if path in links or target.is_symlink():
+        raise UnsafeArchive(
+            f"archive member {name!r} would be written through the symlink {path!r}; "
+            "refusing the archive"
+        )
+    return target
 
 
 def _normalized_member_path(name: str) -> str:
@@ -76,6 +132,8 @@ def extract_stream(
     digests: dict[str, str] = {}
     pax: dict[str, str] = {}
     top: str | None = None
+    links: set[str] = set()  # symlinks extracted so far (tree-relative)
+    real_dest = os.path.realpath(dest)
     try:
         with tarfile.open(fileobj=stream, mode="r|*") as tar:
             for member in tar:
@@ -94,20 +152,37 @@ def extract_stream(
                 _check_member(member, path)
                 if not path or member.isdir() or not wanted(path):
                     continue
-                target = dest / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if member.issym():
-                    digest = write_link(target, member.linkname, scheme)
-                elif member.isfile():
-                    source = tar.extractfile(member)
-                    assert source is not None
-                    digest = write_hashed(target, source.read, member.size, scheme)
-                    if member.mode & 0o111:
-                        target.chmod(0o755)
-                else:  # hard links inside GitHub archives do not occur; refuse rather than guess
+                if not (member.issym() or member.isfile()):
+                    # hard links inside GitHub archives do not occur; refuse rather than guess
                     raise UnsafeArchive(
                         f"archive member {member.name!r} is a hard link; not supported"
                     )
+                try:
+                    target = _safe_parent(dest, path, links, member.name)
+                    if member.issym():
+                        # PEP 706 ``data`` filter: the link must resolve inside the tree,
+                        # following the links already on disk.
+                        resolved = os.path.realpath(target.parent / member.linkname)
+                        if not _inside(real_dest, resolved):
+                            raise UnsafeArchive(
+                                f"archive member {member.name!r} is a symlink that resolves "
+                                f"outside the tree ({member.linkname!r}); refusing the archive"
+                            )
+                        digest = write_link(target, member.linkname, scheme)
+                        links.add(path)
+                    else:
+                        source = tar.extractfile(member)
+                        assert source is not None
+                        digest = write_hashed(target, source.read, member.size, scheme)
+                        if member.mode & 0o111:
+                            target.chmod(0o755)
+                except OSError as exc:
+                    if isinstance(exc, UserError):
+                        raise
+                    why = exc.strerror or str(exc)
+                    raise WriteFailed(
+                        f"cannot write {path} in the staging directory {dest}: {why}"
+                    ) from exc
                 digests[path] = digest
                 if on_file:
                     on_file(path)

@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -258,14 +259,43 @@ def _from_archive_file(
 
 @contextlib.contextmanager
 def _exclusive(root: Path, corpus: Corpus) -> Iterator[None]:
-    """One fetch per corpus at a time (a second waits), across processes."""
+    """One fetch per corpus at a time (a second waits), across processes.
+
+    The kernel drops the lock when its holder dies, whatever killed it; a live holder
+    is waited for with one message on stderr, up to ``ANNOTATE_LOCK_TIMEOUT`` seconds.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with (root / f".lock-{corpus.key}").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is None:
+                    timeout = _lock_timeout()
+                    deadline = time.monotonic() + timeout
+                    print(
+                        f"annotate: waiting for another fetch of {corpus.label} to finish",
+                        file=sys.stderr,
+                    )
+                if time.monotonic() >= deadline:
+                    raise FetchError(
+                        f"another fetch of {corpus.label} held the cache lock for more than "
+                        f"{timeout:g} s (ANNOTATE_LOCK_TIMEOUT); the cache is unchanged"
+                    ) from None
+                time.sleep(0.2)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("ANNOTATE_LOCK_TIMEOUT", "600")))
+    except ValueError:
+        return 600.0
 
 
 def sweep_stale_staging(root: Path) -> None:
@@ -306,6 +336,8 @@ def fetch(
                 "check it with `annotate fetch --check`, or pass --force to fetch again"
             )
         stage = Path(tempfile.mkdtemp(prefix=f".staging-{corpus.key}-{os.getpid()}-", dir=root))
+        # mkdtemp makes it 0700; the installed corpus is read by others (a shared cache).
+        stage.chmod(0o755)
         try:
             tree = stage / corpus.subdir if corpus.subdir else stage
             tree.mkdir(parents=True, exist_ok=True)

@@ -183,6 +183,10 @@ def load_lock(path: Path | None = None) -> dict[str, Corpus]:
         raise LockError(f"lock file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise LockError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise LockError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except RecursionError:  # tomllib recurses on nested inline arrays and tables
+        raise LockError(f"{path}: nested too deeply to read") from None
     return parse_lock(data, str(path))
 
 
@@ -244,6 +248,8 @@ def read_tree_manifest(path: Path) -> dict[str, tuple[str, str]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
         raise LockError(f"tree manifest not found: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise LockError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     for number, line in enumerate(lines, 1):
         if not line or line.startswith("#"):
             continue

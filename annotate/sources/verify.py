@@ -55,7 +55,9 @@ def write_hashed(target: Path, read: Callable[[int], bytes], size: int, scheme: 
     """
     h = Hasher(scheme, size)
     remaining = size
-    with target.open("wb") as out:
+    # O_NOFOLLOW: never write through a symlink planted where the file should go.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with open(fd, "wb") as out:
         while remaining:
             chunk = read(min(CHUNK, remaining))
             if not chunk:

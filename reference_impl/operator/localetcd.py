@@ -12,7 +12,13 @@ URLs are translated to those ports on the way into etcd and back on the way out 
 lists carry DNS-form peer URLs, which is what ``MemberNameFromPeerURL`` parses).
 
 Cleanup: processes run in their own process groups and are killed, and the base directory
-removed, by :meth:`LocalEtcdWorld.close` (also registered with ``atexit``).
+removed, by :meth:`LocalEtcdWorld.close` -- on return, on an exception, at exit (``atexit``)
+and on SIGTERM and SIGINT (handlers raise ``SystemExit`` / ``KeyboardInterrupt``, so the
+``finally`` of the run cleans up).  SIGKILL runs no Python code, so
+every etcd child carries a parent-death signal (``PR_SET_PDEATHSIG``: the kernel kills it
+when the operator process dies), and the base directory holds an owner marker (pid and
+process start time): the next world removes base directories whose owner is gone, after
+killing any etcd still running on them.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import ctypes
 import json
 import os
 import random
@@ -28,6 +35,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -54,8 +62,76 @@ ETCDCTL_BIN = "/usr/bin/etcdctl"
 REQUEST_TIMEOUT = 5.0  # constants.DefaultRequestTimeout
 
 
+BASE_PREFIX = "localetcd-"
+OWNER_MARKER = "owner.json"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_LIBC = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
+
+
 def etcd_available() -> bool:
     return os.access(ETCD_BIN, os.X_OK)
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """A ``preexec_fn``: the child gets SIGKILL when ``parent`` dies (Linux), even by SIGKILL."""
+
+    def preexec() -> None:
+        if _LIBC is not None:
+            _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks (``/proc/PID/stat`` field 22): pid + start
+    time names one process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rpartition(")")[2].split()[19]
+
+
+def _owner_alive(marker: Path) -> bool:
+    try:
+        owner = json.loads(marker.read_text())
+        return _start_time(int(owner["pid"])) == str(owner["start"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _kill_etcd_under(base: Path) -> None:
+    """Kill etcd processes whose data directory is under ``base`` (ours, left by a dead run)."""
+    needle = f"--data-dir={base}/".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(arg.startswith(needle) for arg in cmdline):
+            with contextlib.suppress(OSError):
+                os.kill(int(proc.name), signal.SIGKILL)
+
+
+def clean_stale_bases(parent: str | None = None) -> list[Path]:
+    """Remove base directories left by worlds whose process is gone (SIGKILL, power loss).
+
+    Only directories named ``localetcd-*`` that hold our owner marker are touched, and only
+    when the marker's process (pid and start time) no longer exists.
+    """
+    removed = []
+    for base in Path(parent or tempfile.gettempdir()).glob(BASE_PREFIX + "*"):
+        marker = base / OWNER_MARKER
+        if not marker.is_file() or _owner_alive(marker):
+            continue
+        _kill_etcd_under(base)
+        shutil.rmtree(base, ignore_errors=True)
+        removed.append(base)
+    return removed
 
 
 def _free_port() -> int:
@@ -171,6 +247,7 @@ class LocalEtcdProcesses:
             env={**os.environ, "ETCDCTL_API": "3"},
             capture_output=True,
             timeout=60,
+            preexec_fn=_die_with_parent(os.getpid()),
         )
         return res.returncode == 0
 
@@ -183,7 +260,8 @@ class LocalEtcdProcesses:
                 stderr=log,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-            )  # own process group: killed as one
+                preexec_fn=_die_with_parent(os.getpid()),
+            )  # own process group: killed as one; dies with the operator process
         finally:
             log.close()
         return True
@@ -288,6 +366,7 @@ class LocalEtcdClient:
 
     def __init__(self, world: LocalEtcdWorld, endpoints: list[str], tls: TLSConfig | None) -> None:
         self.dns = world.dns
+        self.scratch = world.base  # snapshots go under the world's base: cleaned up with it
         self.base = ""
         errors = []
         for ep in _expand_services(world, endpoints):
@@ -343,13 +422,14 @@ class LocalEtcdClient:
         return str(_post(self.base, "/v3/maintenance/status", {}, REQUEST_TIMEOUT)["version"])
 
     def snapshot(self) -> bytes:
-        with tempfile.TemporaryDirectory() as d:
+        with tempfile.TemporaryDirectory(dir=self.scratch) as d:
             out = Path(d) / "snap.db"
             res = subprocess.run(
                 [ETCDCTL_BIN, f"--endpoints={self.base}", "snapshot", "save", str(out)],
                 env={**os.environ, "ETCDCTL_API": "3"},
                 capture_output=True,
                 timeout=60,
+                preexec_fn=_die_with_parent(os.getpid()),
             )
             if res.returncode != 0:
                 raise EtcdError(f"failed to receive snapshot ({res.stderr.decode().strip()})")
@@ -373,7 +453,11 @@ class LocalEtcdWorld(World):
         self.startup_delay = 0.0
         self.strict_reconfig = True
         self.reconcile_interval = reconcile_interval
-        self.base = Path(tempfile.mkdtemp(prefix="localetcd-", dir=base_dir))
+        clean_stale_bases(base_dir)
+        self.base = Path(tempfile.mkdtemp(prefix=BASE_PREFIX, dir=base_dir))
+        (self.base / OWNER_MARKER).write_text(
+            json.dumps({"pid": os.getpid(), "start": _start_time(os.getpid())})
+        )
         self.dns = Dns()
         self.etcd = LocalEtcdProcesses(self)
         self.kube = LocalKube(self)  # type: ignore[arg-type]
@@ -383,6 +467,20 @@ class LocalEtcdWorld(World):
         api_status.now_func = self.clock.now
         self._closed = False
         atexit.register(self.close)
+        self._previous_handlers: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM's default kills without cleanup, and a shell starts background jobs
+            # with SIGINT ignored: handle both, raising so that ``finally`` blocks (and
+            # close()) run.  Restored by close().
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                self._previous_handlers[signum] = signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        if self._closed:
+            return  # cleaning up already: let it finish
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
 
     def new_etcd_client(self, endpoints: list[str], tls: TLSConfig | None) -> LocalEtcdClient:
         return LocalEtcdClient(self, endpoints, tls)
@@ -402,7 +500,11 @@ class LocalEtcdWorld(World):
     def close(self) -> None:
         if self._closed:
             return
-        self._closed = True
+        self._closed = True  # from here on SIGTERM does not interrupt the cleanup
         self.etcd.close()
         shutil.rmtree(self.base, ignore_errors=True)
         atexit.unregister(self.close)
+        if threading.current_thread() is threading.main_thread():
+            for signum, handler in self._previous_handlers.items():
+                signal.signal(signum, handler)
+            self._previous_handlers.clear()

@@ -17,12 +17,14 @@ A scenario file (YAML)::
       - {at: 260, restart-operator: true}
 
 Times are in scenario seconds; the real-etcd world runs them scaled (``time_scale``) so that
-an 8 s reconcile interval becomes 1 s.  Errors name the offending field, e.g.
+an 8 s reconcile interval becomes 6 s (default 0.75, see ``ETCD_TIME_SCALE``).  Errors name
+the offending field, e.g.
 ``events[2].size: a positive integer is required``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,17 @@ from reference_impl.operator.harness import Operator
 from reference_impl.operator.trace import Trace
 
 EVENT_KINDS = ("kill", "size", "version", "pause", "restart-operator")
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+# The operator creates a Service ``<cluster>-client``, and Service names are DNS-1035 labels
+# of at most 63 characters: longer cluster names would fail there.
+MAX_NAME_LENGTH = 63 - len("-client")
+MAX_DURATION = 86_400  # a day of scenario time: every second is sampled
+# Real etcd: world seconds per scenario second.  etcd (3.4) refuses a member add until every
+# member has been connected for its fixed 5 s health window ("unhealthy cluster"); that
+# window is not scaled, so the 8 s reconcile interval must stay above 5 s of real time
+# (8 x 0.75 = 6 s) or members added one interval apart fail and a 3-member cluster sits
+# at 2 when a pod is killed -- lost quorum where v0.9.4 and the fake world recover.
+ETCD_TIME_SCALE = 0.75
 
 
 class ScenarioError(ValueError):
@@ -43,11 +56,16 @@ class ScenarioError(ValueError):
         self.field = field_path
 
 
+class EnvironmentProblem(RuntimeError):
+    """The machine cannot run this world (no etcd installed): not the scenario's fault."""
+
+
 @dataclass
 class ScenarioEvent:
     at: float
     kind: str
     value: Any
+    path: str = "events"  # where it came from, e.g. ``events[2]``, for error messages
 
 
 @dataclass
@@ -72,9 +90,30 @@ def parse(doc: Any, source: str = "") -> Scenario:
         raise ScenarioError(f"cluster.{err.field}", str(err).split(": ", 1)[1], source) from None
     if cluster.spec.size < 1:
         raise ScenarioError("cluster.spec.size", "at least 1 member is required", source)
+    # The API server only admits DNS-1123 names; the worlds build pod names, member names
+    # and (real etcd) data directories from them, so ``../../x`` must never get that far.
+    for fp, value in (
+        ("cluster.metadata.name", cluster.name),
+        ("cluster.metadata.namespace", cluster.namespace),
+    ):
+        if not DNS1123_LABEL.fullmatch(value) or len(value) > MAX_NAME_LENGTH:
+            raise ScenarioError(
+                fp,
+                f"a DNS-1123 label is required (lower-case letters, digits and '-', starting "
+                f"and ending with a letter or digit, at most {MAX_NAME_LENGTH}), got {value!r}",
+                source,
+            )
     duration = doc.get("duration", 300)
-    if not isinstance(duration, (int, float)) or isinstance(duration, bool) or duration <= 0:
-        raise ScenarioError("duration", f"a positive number of seconds, got {duration!r}", source)
+    if (
+        not isinstance(duration, (int, float))
+        or isinstance(duration, bool)
+        or not 0 < duration <= MAX_DURATION  # also refuses NaN and infinity
+    ):
+        raise ScenarioError(
+            "duration",
+            f"a positive number of seconds up to {MAX_DURATION} is required, got {duration!r}",
+            source,
+        )
     seed = doc.get("seed", 0)
     if not isinstance(seed, int):
         raise ScenarioError("seed", f"an integer is required, got {seed!r}", source)
@@ -115,15 +154,19 @@ def _event(e: Any, path: str, duration: float, source: str) -> ScenarioEvent:
         raise ScenarioError(fp, f'a quoted version string like "3.3.0", got {v!r}', source)
     if kind in ("pause", "restart-operator") and not isinstance(v, bool):
         raise ScenarioError(fp, f"true or false is required, got {v!r}", source)
-    return ScenarioEvent(float(at), kind, v)
+    return ScenarioEvent(float(at), kind, v, path)
 
 
 def load(path: str | Path) -> Scenario:
     p = Path(path)
     try:
-        doc = yaml.safe_load(p.read_text())
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ScenarioError("(document)", f"not UTF-8 text (byte {err.start})", str(p)) from None
     except yaml.YAMLError as err:
         raise ScenarioError("(document)", f"not valid YAML: {err}", str(p)) from None
+    except RecursionError:
+        raise ScenarioError("(document)", "nested too deeply to read", str(p)) from None
     return parse(doc, str(p))
 
 
@@ -172,8 +215,11 @@ def run(
     elif world_kind == "etcd":
         from reference_impl.operator.localetcd import LocalEtcdWorld
 
-        scale = 0.125 if time_scale is None else time_scale
-        world = LocalEtcdWorld(seed=scn.seed, reconcile_interval=8.0 * scale)
+        scale = ETCD_TIME_SCALE if time_scale is None else time_scale
+        try:
+            world = LocalEtcdWorld(seed=scn.seed, reconcile_interval=8.0 * scale)
+        except RuntimeError as err:
+            raise EnvironmentProblem(str(err)) from None
     else:
         raise ScenarioError("--world", f"fake or etcd, got {world_kind!r}")
     ns, name = scn.cluster.namespace, scn.cluster.name
@@ -210,6 +256,12 @@ def _apply(op: Operator, ev: ScenarioEvent, name: str) -> str:
             victim = pods[ev.value % len(pods)]
         else:
             victim = ev.value
+            if (op.namespace, victim) not in op.world.kube.pods:
+                # kubectl would answer NotFound; a scenario naming no pod is a mistake in it.
+                raise ScenarioError(
+                    f"{ev.path}.kill",
+                    f"no pod named {victim!r} at t={ev.at:g}s (running: {', '.join(pods)})",
+                )
         op.kill(victim)
         return f"kill {victim}"
     if ev.kind == "size":
