@@ -54,9 +54,12 @@ def test_sample_reaches_every_branch_and_both_kinds_of_divergence(sample_report:
 
 
 def _plant(monkeypatch: pytest.MonkeyPatch, name: str, fake) -> None:
-    from reference_impl.eviction import helpers
+    # Patch the helpers module the manager really calls (``eviction_manager.h``): when
+    # doctest collection has imported helpers.py a second time, ``sys.modules`` may hold
+    # another module object than the one the manager bound at import.
+    from reference_impl.eviction import eviction_manager
 
-    monkeypatch.setattr(helpers, name, fake)
+    monkeypatch.setattr(eviction_manager.h, name, fake)
 
 
 @pytest.mark.parametrize("mutation", ["hard-is-soft", "stale-stats-kept"])
