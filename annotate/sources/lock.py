@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from annotate import data
 from annotate.errors import UserError
 
 LOCK_FILENAME = "sources.toml"
@@ -24,13 +25,9 @@ class LockError(UserError):
     """sources.toml is missing, malformed, or does not name the corpus asked for."""
 
 
-def repo_root() -> Path:
-    """The repository root: the directory holding sources.toml above this package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent, *here.parents):
-        if (candidate / LOCK_FILENAME).is_file():
-            return candidate
-    raise LockError(f"{LOCK_FILENAME} not found above {here}")
+def default_lock_file() -> Path:
+    """The lock shipped with the package (``annotate/data/sources.toml``)."""
+    return data.lock_file()
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -175,8 +172,8 @@ def parse_lock(data: dict, source: str = LOCK_FILENAME) -> dict[str, Corpus]:
 
 
 def load_lock(path: Path | None = None) -> dict[str, Corpus]:
-    """Read and validate the lock; ``path`` defaults to the repository's sources.toml."""
-    path = path or repo_root() / LOCK_FILENAME
+    """Read and validate the lock; ``path`` defaults to the package's sources.toml."""
+    path = path or default_lock_file()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -212,7 +209,7 @@ def with_profile(corpus: Corpus, profile: str, lock_dir: Path | None = None) -> 
         known = ", ".join(["reading", *sorted(corpus.profiles)])
         raise LockError(f"corpus {corpus.name!r} has no profile {profile!r} (profiles: {known})")
     where = f"corpus.{corpus.name}.profiles.{profile}"
-    manifest = (lock_dir or repo_root()) / str(_require(spec, "manifest", where, str))
+    manifest = (lock_dir or data.lock_file().parent) / str(_require(spec, "manifest", where, str))
     tree = str(_require(spec, "tree", where, str))
     entries = read_tree_manifest(manifest)
     from annotate.sources.gittree import tree_id  # local import: only full profiles need it
