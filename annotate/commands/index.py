@@ -62,7 +62,7 @@ def _complete_symbol(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> 
                 continue
             tail = normalize(sym).rsplit("/", 1)[-1]
             parts = tail.split(".")
-            for form in (sym, *(".".join(parts[i:]) for i in range(len(parts) - 1))):
+            for form in (sym, *(".".join(parts[i:]) for i in range(len(parts)))):
                 if form.startswith(prefix):
                     out.add(form)
     return sorted(out)
