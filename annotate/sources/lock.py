@@ -172,8 +172,23 @@ def parse_lock(data: dict, source: str = LOCK_FILENAME) -> dict[str, Corpus]:
 
 
 def load_lock(path: Path | None = None) -> dict[str, Corpus]:
-    """Read and validate the lock; ``path`` defaults to the package's sources.toml."""
+    """Read and validate the lock; ``path`` defaults to the package's sources.toml.
+
+    A process reads a given lock file once (it is ~3,700 lines of hashes, and parsing it is
+    most of a query's own time): the parse is kept per (path, size, mtime), so an edited
+    file is read again.  The dict returned is the caller's own (the Corpus values are
+    frozen)."""
     path = path or default_lock_file()
+    try:
+        st = path.stat()
+    except FileNotFoundError as exc:
+        raise LockError(f"lock file not found: {path}") from exc
+    return dict(_load_lock(str(path), st.st_size, st.st_mtime_ns))
+
+
+@cache
+def _load_lock(name: str, size: int, mtime_ns: int) -> dict[str, Corpus]:
+    path = Path(name)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
