@@ -16,6 +16,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 BAD_INPUT, USAGE, ENVIRONMENT, PANIC = 1, 2, 3, 4
 
@@ -31,7 +32,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def add_debug(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
     """``--debug``; on a sub-parser its default is SUPPRESS (a value given before the
     sub-command stays)."""
-    extra = {"default": argparse.SUPPRESS} if after_command else {}
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if after_command else {}
     parser.add_argument(
         "--debug", action="store_true", help="show a traceback instead of a one-line error", **extra
     )

@@ -12,11 +12,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from annotate import data
 from annotate.errors import UserError
 
 LOCK_FILENAME = "sources.toml"
+_T = TypeVar("_T")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -127,7 +129,7 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(_glob_regex(p) for p in patterns)
 
 
-def _require(table: dict, key: str, where: str, kind: type) -> object:
+def _require(table: dict[str, Any], key: str, where: str, kind: type[_T]) -> _T:
     if key not in table:
         raise LockError(f"{where}: missing key {key!r}")
     value = table[key]

@@ -23,6 +23,7 @@ from reference_impl import cli
 from reference_impl.eviction.api import GoPanic
 from reference_impl.eviction.explain import ExplainError, explain, load_pods, load_summary, render
 from reference_impl.eviction.kubeletconfig import (
+    EvictionSettings,
     KubeletConfigError,
     eviction_settings,
     load_eviction_settings,
@@ -85,7 +86,7 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settings(args: argparse.Namespace) -> object:
+def _settings(args: argparse.Namespace) -> EvictionSettings | None:
     if args.config and args.kubelet_flags:
         raise KubeletConfigError("give --config or --kubelet-flags, not both")
     if args.config:

@@ -127,11 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         for at, what in result.applied:
             print(f"t={at:7.1f}s  event  {what}")
         for c in shown:
-            err = f"  error: {c.error}" if c.error else ""
+            problem = f"  error: {c.error}" if c.error else ""
             acts = "; ".join(c.actions)
             print(
                 f"t={c.time:7.1f}s  {c.branch:<20} pods={len(c.running)} "
-                f"members={len(c.members_after)} {acts}{err}"
+                f"members={len(c.members_after)} {acts}{problem}"
             )
         if not args.verbose:
             print(f"({len(shown)} of {len(cycles)} cycles changed something; --verbose shows all)")
