@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test lint setup sources clean
+.PHONY: book test lint typecheck lock wheel setup sources clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -29,6 +29,19 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+typecheck: setup
+	$(BIN)/mypy
+
+# Regenerate the hashed lock of the development environment (requirements/dev.txt) from
+# pyproject.toml; scripts/bootstrap.sh and CI install from it. Run after changing dependencies.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --quiet -o requirements/dev.txt
+
+# The wheel and sdist in dist/ (what `pip install` of a release gets).
+wheel: setup
+	$(BIN)/python -m build --outdir dist .
 
 clean:
 	rm -rf book/_build

@@ -157,9 +157,10 @@ class CorpusView:
         return GraphView(dot.source, svg, len(g.nodes), len(g.edges))
 
 
-def load(name: str, cache: str | None = None) -> CorpusView:
-    """A locked corpus from the cache (fetch it first with ``annotate fetch NAME``)."""
-    return CorpusView(targetmod.for_corpus(name, cache))
+def load(name: str, cache: str | None = None, lock: str | None = None) -> CorpusView:
+    """A locked corpus from the cache (fetch it first with ``annotate fetch NAME``);
+    ``cache`` and ``lock`` default to the environment's cache and the package's lock."""
+    return CorpusView(targetmod.for_corpus(name, cache, lock))
 
 
 def load_dir(directory: str | Path, import_path: str, cache: str | None = None) -> CorpusView:

@@ -8,8 +8,14 @@ without a traceback.
 
 Exit codes: 0 done; 1 bad input or nothing matched; 2 usage (argparse); 3 the
 environment (cache not writable, disk full, a tool missing, a corrupt index, a lock
-held too long); 130 interrupted.  Errors of the environment (``OSError``, SQLite's)
-are printed as one line too; ``--debug`` shows their traceback instead.
+held too long); 130 interrupted; 143 terminated.  Errors of the environment (``OSError``,
+SQLite's) are printed as one line too; ``--debug`` shows their traceback instead.
+
+The global options (``--cache``, ``--lock``, ``--debug``) are accepted before or after the
+sub-command.  Start-up is kept short (a warm ``annotate callees`` answers in well under
+150 ms): this module and :mod:`annotate.commands` import only argparse and the standard
+library at start; each handler imports the stages it needs.  Shell completion comes from
+argcomplete when it is installed (``eval "$(register-python-argcomplete annotate)"``).
 """
 
 from __future__ import annotations
@@ -27,7 +33,33 @@ from typing import NoReturn
 
 from annotate import __version__, commands
 from annotate.errors import UserError
-from annotate.index import build as index
+
+GLOBAL_OPTIONS = (
+    (
+        ("--cache",),
+        {
+            "metavar": "DIR",
+            "help": "cache directory (default: $K8S_READING_KIT_CACHE or ~/.cache/k8s-reading-kit)",
+        },
+    ),
+    (
+        ("--lock",),
+        {"metavar": "FILE", "help": "lock file (default: the sources.toml shipped with annotate)"},
+    ),
+    (
+        ("--debug",),
+        {"action": "store_true", "help": "show a traceback for errors of the environment"},
+    ),
+)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+    """The global options; after the sub-command their default is SUPPRESS, so a value
+    given before the sub-command is not overwritten by the sub-parser's default."""
+    group = parser.add_argument_group("global options")
+    for flags, spec in GLOBAL_OPTIONS:
+        extra = {"default": argparse.SUPPRESS} if after_command else {}
+        group.add_argument(*flags, **spec, **extra)  # type: ignore[arg-type]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,22 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
         "3 environment (cache, disk, tools, corrupt index), 130 interrupted",
     )
     parser.add_argument("--version", action="version", version=f"annotate {__version__}")
-    parser.add_argument(
-        "--cache",
-        metavar="DIR",
-        help="cache directory (default: $K8S_READING_KIT_CACHE or ~/.cache/k8s-reading-kit)",
-    )
-    parser.add_argument(
-        "--lock", metavar="FILE", help="lock file (default: the repository's sources.toml)"
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="show a traceback for errors of the environment"
-    )
+    _add_global_options(parser, after_command=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        module.register(subparsers)
+        if hasattr(module, "register"):  # commands.output is shared, not a command
+            module.register(subparsers)
+    for sub in subparsers.choices.values():
+        _add_global_options(sub, after_command=True)
     return parser
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer a shell's completion request (argcomplete), when there is one; else nothing."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 class Terminated(BaseException):
@@ -67,6 +103,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    _complete(parser)
     args = parser.parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -127,9 +164,10 @@ def run() -> NoReturn:
     """The ``annotate`` program: :func:`main`, then exit.  After an index build the
     process ends with ``os._exit``: the builder's heap (see
     ``index.leave_heap_to_exit``) would only be torn down object by object."""
-    index.leave_heap_to_exit = True
+    commands.leave_heap_to_exit = True  # passed on to the builder if a command builds
     code = main()
-    if index.heap_left():
+    index = sys.modules.get("annotate.index.build")  # imported only by commands that build
+    if index is not None and index.heap_left():
         for stream in (sys.stdout, sys.stderr):
             # a reader that went away (`| head`) has all it wanted
             with contextlib.suppress(BrokenPipeError, ValueError):

@@ -4,7 +4,9 @@
 #      golang-golang-x-tools (x/tools `callgraph`, static analysis that compiles and runs
 #      nothing: the ground truth of the indexer-accuracy tests), etcd-server and etcd-client
 #      (the operator's real-etcd world);
-#   2. a virtual environment in .venv with this project and its dev extras (pyproject.toml).
+#   2. a virtual environment in .venv with the locked development environment
+#      (requirements/dev.txt: every package pinned with its hashes, `make lock` regenerates it
+#      from pyproject.toml) and this project installed editable on top, without dependencies.
 # Without root (or apt), missing Debian packages are listed; the tests that need them skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +35,12 @@ if ((${#want_debs[@]})); then
 fi
 
 stamp="$VENV/.installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "bootstrap: creating $VENV and installing the project (pip; first time takes a few minutes)"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/dev.txt -nt "$stamp" ]; then
+  echo "bootstrap: creating $VENV and installing the locked environment (pip; first time takes a few minutes)"
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  "$VENV/bin/python" -m pip install -q --require-hashes -r requirements/dev.txt
+  "$VENV/bin/python" -m pip install -q --no-deps -e .
   "$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
   touch "$stamp"
 fi

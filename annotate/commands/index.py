@@ -1,4 +1,13 @@
-"""Index sub-commands: index, edges, symbols, callers, callees, path, show, graph, problems."""
+"""Index sub-commands: index, edges, symbols, callers, callees, path, show, graph, problems.
+
+Start-up matters here (a warm ``annotate callees`` must answer in well under 150 ms): the
+index, parser, renderers and rich are imported inside the handlers that use them.
+
+Flags mean one thing in every command: ``--dir`` a Go directory to index instead of a corpus,
+``--external/--no-external`` whether symbols outside the corpus are listed, ``--json`` one
+JSON document on stdout (schema: ``annotate/data/schemas/<command>.schema.json``),
+``-v/--verbose`` list everything, not only the summary or the problems.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +15,62 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from annotate import commands
+from annotate.commands import output
 from annotate.errors import UserError
-from annotate.index import target
-from annotate.index.query import CallEdge, Index, Symbol
-from annotate.parse import buildctx
-from annotate.render import graph
-from annotate.render.excerpt import doc_start, read_excerpt
+
+if TYPE_CHECKING:
+    from annotate.index import target
+    from annotate.index.query import CallEdge, Index, Symbol
+    from annotate.parse import buildctx
 
 GRAPH_FORMATS = ("svg", "dot", "json", "png")
+# annotate.render.graph's DIRECTIONS and GROUPS, spelled here so that building the parser
+# does not import graphviz (tests/tool/test_cli_shell.py checks they agree).
+GRAPH_DIRECTIONS = ("callees", "callers", "both")
+GRAPH_GROUPS = ("package", "file", "type", "none")
+
+
+def _complete_symbol(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
+    """Shell completion of a symbol: the indexed names (full, and the short forms the
+    commands accept) starting with ``prefix``, read straight from the index database."""
+    import sqlite3
+
+    from annotate.index import target as targetmod
+    from annotate.index.query import normalize
+
+    names = [getattr(parsed_args, "corpus_opt", None) or "kubernetes", "etcd-operator"]
+    out: set[str] = set()
+    for name in dict.fromkeys(names):
+        try:
+            t = targetmod.for_corpus(name, getattr(parsed_args, "cache", None))
+            conn = sqlite3.connect(f"file:{t.db_path}?mode=ro", uri=True)
+        except (UserError, sqlite3.Error):
+            continue
+        try:
+            rows = conn.execute("SELECT sym FROM symbols WHERE external = 0").fetchall()
+        except sqlite3.Error:
+            rows = []
+        finally:
+            conn.close()
+        for (sym,) in rows:
+            if "$" in sym:  # closures: named through their function
+                continue
+            tail = normalize(sym).rsplit("/", 1)[-1]
+            parts = tail.split(".")
+            for form in (sym, *(".".join(parts[i:]) for i in range(len(parts)))):
+                if form.startswith(prefix):
+                    out.add(form)
+    return sorted(out)
+
+
+def _symbol_arg(p: argparse.ArgumentParser, name: str, **spec: Any) -> None:
+    action = p.add_argument(name, **spec)
+    action.completer = _complete_symbol  # type: ignore[attr-defined]
 
 
 def _add_target(p: argparse.ArgumentParser) -> None:
@@ -24,7 +79,7 @@ def _add_target(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--corpus", dest="corpus_opt", metavar="NAME", help="corpus name (if SYMBOL is positional)"
     )
-    p.add_argument("--dir", metavar="DIR", help="index any Go directory instead of a corpus")
+    p.add_argument("--dir", metavar="DIR", help="a Go directory instead of a corpus")
     p.add_argument("--import-path", metavar="ROOT", help="Go import path of --dir")
     p.add_argument(
         "--platform",
@@ -47,12 +102,19 @@ def _add_symbol_target(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--dir", metavar="DIR", help="a Go directory instead of a corpus")
     p.add_argument("--import-path", metavar="ROOT", help="Go import path of --dir")
-    p.add_argument("--platform", default="linux/amd64", metavar="GOOS/GOARCH")
+    p.add_argument(
+        "--platform",
+        default="linux/amd64",
+        metavar="GOOS/GOARCH",
+        help="build target for build constraints (default linux/amd64)",
+    )
     p.add_argument("--tests", action="store_true", help="include _test.go files")
     p.add_argument("--tags", default="", help="extra build tags, comma-separated")
 
 
 def _platform(args: argparse.Namespace) -> buildctx.Platform:
+    from annotate.parse import buildctx
+
     try:
         return buildctx.parse_platform(args.platform, tests=args.tests, tags=args.tags)
     except ValueError as exc:
@@ -60,21 +122,31 @@ def _platform(args: argparse.Namespace) -> buildctx.Platform:
 
 
 def _targets(args: argparse.Namespace) -> list[target.Target]:
+    from annotate.index import target
+    from annotate.sources.lock import get_corpus
+
     platform = _platform(args)
     if args.dir:
         return [target.for_directory(args.dir, args.import_path or "", args.cache, platform)]
     name = getattr(args, "corpus_opt", None) or getattr(args, "corpus", None)
     if name:
         return [target.for_corpus(name, args.cache, args.lock, platform)]
-    # No corpus named: try each locked corpus in the cache, kubernetes first.
+    # No corpus named: each locked corpus that is in the cache, kubernetes first.  Only
+    # "not in the cache" is passed over; any other problem (a bad lock, an unreadable
+    # cache) is the user's to see.
     out = []
+    missing = []
     for cname in ("kubernetes", "etcd-operator"):
+        get_corpus(cname, Path(args.lock) if args.lock else None)  # a bad lock: say so
         try:
             out.append(target.for_corpus(cname, args.cache, args.lock, platform))
-        except UserError:
-            continue
+        except target.NotInCache as exc:
+            missing.append(str(exc))
     if not out:
-        raise UserError("no corpus in the cache; name one (annotate fetch NAME) or use --dir")
+        raise UserError(
+            "no corpus in the cache; name one (annotate fetch NAME) or use --dir: "
+            + "; ".join(missing)
+        )
     return out
 
 
@@ -82,8 +154,17 @@ def _progress(msg: str) -> None:
     print(f"annotate: {msg}", file=sys.stderr)
 
 
+def _ensure(t: target.Target, rebuild: bool = False) -> Any:
+    from annotate.index import build
+
+    build.leave_heap_to_exit = commands.leave_heap_to_exit
+    return t.ensure_index(rebuild=rebuild, progress=_progress)
+
+
 def _open(t: target.Target) -> Index:
-    t.ensure_index(progress=_progress)
+    from annotate.index.query import Index
+
+    _ensure(t)
     return Index(t.db_path)
 
 
@@ -100,77 +181,158 @@ def _open_for_symbol(args: argparse.Namespace, query: str) -> tuple[target.Targe
     raise errors[0] if len(errors) == 1 or "ambiguous" in str(errors[0]) else errors[-1]
 
 
+def _edge_json(e: CallEdge, other: Symbol) -> dict[str, Any]:
+    return {
+        "symbol": other.sym,
+        "kind": e.kind,
+        "via": e.via,
+        "file": e.file,
+        "line": e.line,
+        "external": other.external,
+    }
+
+
 def cmd_index(args: argparse.Namespace) -> int:
+    reports = []
     for t in _targets(args):
         started = time.perf_counter()
-        stats = t.ensure_index(rebuild=args.rebuild, progress=_progress)
+        stats = _ensure(t, rebuild=args.rebuild)
         secs = time.perf_counter() - started
         state = "rebuilt" if stats.rebuilt else "up to date"
-        print(f"{t.label} [{t.platform.key}]: {state} in {secs:.2f}s -> {t.db_path}")
-        print(
-            f"  files {stats.files} (parsed {stats.parsed}, excluded {stats.excluded}, "
-            f"with errors {stats.errors}); symbols {stats.symbols}; edges {stats.edges}; "
-            f"unresolved calls {stats.unresolved}"
+        counts = {
+            "files": stats.files,
+            "parsed": stats.parsed,
+            "excluded": stats.excluded,
+            "errors": stats.errors,
+            "symbols": stats.symbols,
+            "edges": stats.edges,
+            "unresolved": stats.unresolved,
+        }
+        reports.append(
+            {
+                "target": t.label,
+                "platform": t.platform.key,
+                "state": state,
+                "seconds": round(secs, 3),
+                "database": str(t.db_path),
+                **counts,
+            }
         )
+        if not args.json:
+            print(f"{t.label} [{t.platform.key}]: {state} in {secs:.2f}s -> {t.db_path}")
+            print(
+                f"  files {stats.files} (parsed {stats.parsed}, excluded {stats.excluded}, "
+                f"with errors {stats.errors}); symbols {stats.symbols}; edges {stats.edges}; "
+                f"unresolved calls {stats.unresolved}"
+            )
+    if args.json:
+        output.emit_json("index", {"targets": reports})
     return 0
 
 
 def cmd_edges(args: argparse.Namespace) -> int:
     (t,) = _targets(args)[:1]
     idx = _open(t)
+    edges = sorted(idx.all_edges(external=args.external), key=_edge_key)
+    if args.json:
+        output.emit_json(
+            "edges",
+            {
+                "target": t.label,
+                "edges": [
+                    {"caller": e.caller.sym, "callee": e.callee.sym, "kind": e.kind} for e in edges
+                ],
+            },
+        )
+        return 0
     out = sys.stdout
-    for e in sorted(idx.all_edges(external=args.external), key=_edge_key):
+    for e in edges:
         out.write(f"{e.caller.sym}\t{e.callee.sym}\t{e.kind}\n")
     return 0
 
 
-def _edge_key(e: CallEdge) -> tuple:
+def _edge_key(e: CallEdge) -> tuple[str, str, int, int, str]:
     return (e.caller.sym, e.file, e.line, e.col, e.callee.sym)
 
 
 def cmd_symbols(args: argparse.Namespace) -> int:
-    found = 0
+    found = []
+    kinds = tuple(args.kind.split(",")) if args.kind else ()
     for t in _targets(args):
         idx = _open(t)
-        kinds = tuple(args.kind.split(",")) if args.kind else ()
         for s in idx.search(args.pattern, kinds, external=args.external):
-            where = f"{s.file}:{s.start}" if s.file else "(external)"
-            print(f"{s.sym}\t{s.kind}\t{where}")
-            found += 1
+            found.append(
+                {
+                    "symbol": s.sym,
+                    "kind": s.kind,
+                    "file": s.file,
+                    "line": s.start,
+                    "corpus": t.label,
+                }
+            )
     if not found:
         raise UserError(f"no symbol matches {args.pattern!r}")
+    if args.json:
+        output.emit_json("symbols", {"pattern": args.pattern, "symbols": found})
+        return 0
+    for row in found:
+        where = f"{row['file']}:{row['line']}" if row["file"] else "(external)"
+        print(f"{row['symbol']}\t{row['kind']}\t{where}")
     return 0
 
 
-def _print_edges(edges: list[CallEdge], other: str, show_external: bool) -> None:
+def _report_edges(
+    args: argparse.Namespace, direction: str, sym: Symbol, edges: Iterable[CallEdge], idx: Index
+) -> int:
+    rows = []
     for e in edges:
-        sym = e.callee if other == "callee" else e.caller
-        if sym.external and not show_external:
+        other = e.callee if direction == "callees" else e.caller
+        if other.external and not args.external:
             continue
-        print(f"{sym.sym}\t{e.kind}\t{e.via}\t{e.file}:{e.line}")
+        rows.append(_edge_json(e, other))
+    unresolved = []
+    if getattr(args, "unresolved", False):
+        for _caller, text, reason, file, line in idx.unresolved(sym):
+            unresolved.append({"text": text, "reason": reason, "file": file, "line": line})
+    if args.json:
+        output.emit_json(
+            "calls",
+            {"symbol": sym.sym, "direction": direction, "calls": rows, "unresolved": unresolved},
+        )
+        return 0
+    print(f"# {direction} of {sym.sym}", file=sys.stderr)
+    for r in rows:
+        print(f"{r['symbol']}\t{r['kind']}\t{r['via']}\t{r['file']}:{r['line']}")
+    for u in unresolved:
+        print(f"? {u['text']}\tunresolved\t{u['reason']}\t{u['file']}:{u['line']}")
+    return 0
 
 
 def cmd_callees(args: argparse.Namespace) -> int:
     _t, idx, sym = _open_for_symbol(args, args.symbol)
-    print(f"# callees of {sym.sym}", file=sys.stderr)
-    _print_edges(idx.callees(sym), "callee", not args.hide_external)
-    if args.unresolved:
-        for _caller, text, reason, file, line in idx.unresolved(sym):
-            print(f"? {text}\tunresolved\t{reason}\t{file}:{line}")
-    return 0
+    return _report_edges(args, "callees", sym, idx.callees(sym), idx)
 
 
 def cmd_callers(args: argparse.Namespace) -> int:
     _t, idx, sym = _open_for_symbol(args, args.symbol)
-    print(f"# callers of {sym.sym}", file=sys.stderr)
-    _print_edges(idx.callers(sym), "caller", True)
-    return 0
+    return _report_edges(args, "callers", sym, idx.callers(sym), idx)
 
 
 def cmd_path(args: argparse.Namespace) -> int:
     _t, idx, src = _open_for_symbol(args, args.source)
     dst = idx.resolve(args.dest)
     paths = idx.paths(src, dst, max_depth=args.max_depth, limit=args.limit)
+    if args.json:
+        output.emit_json(
+            "path",
+            {
+                "source": src.sym,
+                "dest": dst.sym,
+                "max_depth": args.max_depth,
+                "paths": [[s.sym for s in p] for p in paths],
+            },
+        )
+        return 0 if paths else 1
     if not paths:
         print(f"no call path from {src.sym} to {dst.sym} within {args.max_depth} calls")
         return 1
@@ -181,19 +343,53 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from annotate.render.excerpt import doc_start, read_excerpt
+
     t, _idx, sym = _open_for_symbol(args, args.symbol)
     if sym.file is None or sym.start is None:
         raise UserError(f"{sym.sym} is external; no source in this corpus")
     first = sym.start if args.no_doc else doc_start(sym.start, sym.doc)
     ex = read_excerpt(t.root, sym.file, first, sym.end or sym.start, args.context)
+    permalink = t.permalink(sym.file, sym.start, sym.end)
+    if args.json:
+        output.emit_json(
+            "show",
+            {
+                "symbol": sym.sym,
+                "kind": sym.kind,
+                "file": sym.file,
+                "start": sym.start,
+                "end": sym.end or sym.start,
+                "permalink": permalink,
+                "lines": [{"line": ex.start + i, "text": text} for i, text in enumerate(ex.lines)],
+            },
+        )
+        return 0
     print(f"{sym.sym}  ({sym.kind})")
-    print(t.permalink(sym.file, sym.start, sym.end))
+    print(permalink)
     print()
     print(ex.numbered())
     return 0
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from annotate.render import graph
+
+    fmt = "json" if args.json else args.format
+    if fmt is None:
+        fmt = Path(args.output).suffix.lstrip(".") if args.output and args.output != "-" else "svg"
+    if fmt not in GRAPH_FORMATS:
+        raise UserError(
+            f"cannot tell the format from -o {args.output!r}: use a name ending in "
+            f"{', '.join('.' + f for f in GRAPH_FORMATS)} or --format"
+        )
+    to_stdout = not args.output or args.output == "-"
+    if to_stdout and fmt != "json" and sys.stdout.isatty() and args.output != "-":
+        raise UserError(
+            f"a {fmt} drawing is not for the terminal: write it to a file with "
+            f"-o FILE.{fmt} (or .dot, .png), redirect it (> graph.{fmt}), "
+            "or print the graph as JSON with --json"
+        )
     t, idx, _sym = _open_for_symbol(args, args.symbols[0])
     spec = graph.GraphSpec(
         focus=args.symbols,
@@ -202,7 +398,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         group=args.group,
         include=tuple(args.include),
         exclude=tuple(args.exclude),
-        hide_external=args.hide_external,
+        hide_external=not args.external,
         max_nodes=args.max_nodes,
         rankdir=args.rankdir,
         legend=not args.no_legend,
@@ -212,17 +408,17 @@ def cmd_graph(args: argparse.Namespace) -> int:
     def link(s: Symbol) -> str | None:
         return t.permalink(s.file, s.start, s.end) if s.file else None
 
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "svg")
-    if fmt not in GRAPH_FORMATS:
-        raise UserError(
-            f"cannot tell the format from -o {args.output!r}: use a name ending in "
-            f"{', '.join('.' + f for f in GRAPH_FORMATS)} or --format"
-        )
     if fmt == "json":
-        data = graph.to_json(g, link).encode()
+        import json
+
+        document = {
+            "schema": f"graph/{output.SCHEMA_VERSION}",
+            **json.loads(graph.to_json(g, link)),
+        }
+        data = (json.dumps(document, indent=2) + "\n").encode()
     else:
         data = graph.render(graph.to_dot(g, spec, link), fmt, engine=args.engine)
-    if args.output and args.output != "-":
+    if not to_stdout:
         _write_output(Path(args.output), data)
         print(f"{len(g.nodes)} nodes, {len(g.edges)} edges -> {args.output}", file=sys.stderr)
     else:
@@ -253,28 +449,54 @@ class OutputFailed(UserError):
 
 
 def cmd_problems(args: argparse.Namespace) -> int:
+    reports = []
     for t in _targets(args):
         idx = _open(t)
         rows = idx.file_problems()
-        kinds = (
-            {"excluded", "error"}
-            if args.all
-            else {"error"} | ({"excluded"} if args.excluded else set())
-        )
+        kinds = {"error"} | ({"excluded"} if args.excluded else set())
         shown = [r for r in rows if r[1] in kinds]
-        for path, kind, reason in shown:
-            print(f"{path}\t{kind}\t{reason}")
         n_err = sum(1 for r in rows if r[1] == "error")
         n_exc = sum(1 for r in rows if r[1] == "excluded")
+        unresolved = idx.unresolved() if args.unresolved else []
+        reports.append(
+            {
+                "target": t.label,
+                "platform": t.platform.key,
+                "parse_errors": n_err,
+                "excluded": n_exc,
+                "files": [{"path": p, "kind": k, "reason": r} for p, k, r in shown],
+                "unresolved": [
+                    {"caller": c, "text": x, "reason": r, "file": f, "line": ln}
+                    for c, x, r, f, ln in unresolved
+                ],
+            }
+        )
+        if args.json:
+            continue
+        for path, kind, reason in shown:
+            print(f"{path}\t{kind}\t{reason}")
         print(
             f"# {t.label}: {n_err} parse errors, {n_exc} files excluded by build constraints "
             f"({t.platform.key})",
             file=sys.stderr,
         )
-        if args.unresolved:
-            for caller, text, reason, file, line in idx.unresolved():
-                print(f"{file}:{line}\tunresolved\t{caller}\t{text}\t{reason}")
+        for caller, text, reason, file, line in unresolved:
+            print(f"{file}:{line}\tunresolved\t{caller}\t{text}\t{reason}")
+    if args.json:
+        output.emit_json("problems", {"targets": reports})
     return 0
+
+
+def _add_external(p: argparse.ArgumentParser, default: bool) -> None:
+    p.add_argument(
+        "--external",
+        action=argparse.BooleanOptionalAction,
+        default=default,
+        help="list symbols outside the corpus (standard library, vendored code) "
+        f"(default: {'yes' if default else 'no'})",
+    )
+    # the older spelling, still accepted (annotate.render.graph's messages use it)
+    p.add_argument("--hide-external", dest="external", action="store_false", help=argparse.SUPPRESS)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -283,20 +505,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--rebuild", action="store_true", help="discard the index and re-parse everything"
     )
+    output.add_json(p, "index")
     p.set_defaults(handler=cmd_index)
 
     p = subparsers.add_parser("edges", help="print every resolved edge: caller<TAB>callee<TAB>kind")
     _add_target(p)
-    p.add_argument(
-        "--external", action="store_true", help="include calls to code outside the corpus"
-    )
+    _add_external(p, False)
+    output.add_json(p, "edges")
     p.set_defaults(handler=cmd_edges)
 
     p = subparsers.add_parser("symbols", help="list symbols matching a glob or substring")
     p.add_argument("pattern")
     p.add_argument("--kind", help="comma-separated kinds: func,method,closure,struct,interface,...")
-    p.add_argument("--external", action="store_true", help="include external symbols")
+    _add_external(p, False)
     _add_symbol_target(p)
+    output.add_json(p, "symbols")
     p.set_defaults(handler=cmd_symbols)
 
     for name, handler, help_text in (
@@ -304,46 +527,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("callers", cmd_callers, "who calls a function"),
     ):
         p = subparsers.add_parser(name, help=help_text)
-        p.add_argument(
-            "symbol", help="full go/ssa name or unambiguous suffix (managerImpl.synchronize)"
+        _symbol_arg(
+            p, "symbol", help="full go/ssa name or unambiguous suffix (managerImpl.synchronize)"
         )
         _add_symbol_target(p)
+        _add_external(p, True)
         if name == "callees":
-            p.add_argument("--hide-external", action="store_true")
             p.add_argument(
                 "--unresolved", action="store_true", help="also list calls we could not resolve"
             )
+        output.add_json(p, "calls")
         p.set_defaults(handler=handler)
 
     p = subparsers.add_parser("path", help="call paths from one symbol to another")
-    p.add_argument("source")
-    p.add_argument("dest")
-    p.add_argument("--max-depth", type=int, default=8)
-    p.add_argument("--limit", type=int, default=10)
+    _symbol_arg(p, "source", help="the calling symbol")
+    _symbol_arg(p, "dest", help="the symbol called, directly or not")
+    p.add_argument("--max-depth", type=int, default=8, help="longest path, in calls (default 8)")
+    p.add_argument("--limit", type=int, default=10, help="most paths listed (default 10)")
     _add_symbol_target(p)
+    output.add_json(p, "path")
     p.set_defaults(handler=cmd_path)
 
     p = subparsers.add_parser("show", help="a symbol's source excerpt with its permalink")
-    p.add_argument("symbol")
+    _symbol_arg(p, "symbol", help="full go/ssa name or unambiguous suffix")
     p.add_argument("--context", type=int, default=0, help="extra lines around the symbol")
     p.add_argument("--no-doc", action="store_true", help="leave out the doc comment")
     _add_symbol_target(p)
+    output.add_json(p, "show")
     p.set_defaults(handler=cmd_show)
 
-    p = subparsers.add_parser("graph", help="draw the call graph around symbols (svg, dot, json)")
-    p.add_argument("symbols", nargs="+", metavar="SYMBOL")
-    p.add_argument("--depth", type=int, default=2)
-    p.add_argument("--direction", choices=graph.DIRECTIONS, default="callees")
-    p.add_argument("--group", choices=graph.GROUPS, default="package")
+    p = subparsers.add_parser(
+        "graph",
+        help="draw the call graph around symbols (svg, png, dot, json) into a file",
+        description="Draw the call graph around SYMBOLs.  The drawing goes to -o FILE (format "
+        "from its suffix, or --format); to stdout only when redirected, with -o -, or as JSON "
+        "(--json).",
+    )
+    _symbol_arg(p, "symbols", nargs="+", metavar="SYMBOL")
+    p.add_argument("--depth", type=int, default=2, help="calls away from SYMBOL (default 2)")
+    p.add_argument("--direction", choices=GRAPH_DIRECTIONS, default="callees")
+    p.add_argument("--group", choices=GRAPH_GROUPS, default="package")
     p.add_argument("--include", action="append", default=[], metavar="PREFIX")
     p.add_argument("--exclude", action="append", default=[], metavar="PREFIX")
-    p.add_argument("--hide-external", action="store_true")
+    _add_external(p, True)
     p.add_argument("--max-nodes", type=int, default=200)
     p.add_argument("--rankdir", choices=("LR", "TB"), default="LR")
     p.add_argument("--engine", default="dot", help="graphviz layout engine (dot, sfdp, ...)")
     p.add_argument("--no-legend", action="store_true")
     p.add_argument("--format", choices=GRAPH_FORMATS)
-    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here (- for stdout)")
+    output.add_json(p, "graph")
     _add_symbol_target(p)
     p.set_defaults(handler=cmd_graph)
 
@@ -352,6 +585,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_target(p)
     p.add_argument("--excluded", action="store_true", help="also list excluded files")
-    p.add_argument("--all", action="store_true", help="errors and exclusions")
     p.add_argument("--unresolved", action="store_true", help="also list unresolved calls")
+    output.add_json(p, "problems")
     p.set_defaults(handler=cmd_problems)

@@ -43,16 +43,23 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotate.errors import UserError
-from annotate.index import dbwriter, rows
-from annotate.parse import buildctx, syntax
-from annotate.parse.facts import parse_bytes
-from annotate.resolve import resolver as resolve
+from annotate.index import rows
+from annotate.parse import buildctx
 from annotate.sources.lock import go_package_path
+
+if TYPE_CHECKING:
+    from annotate.index import dbwriter
+    from annotate.parse import syntax
+    from annotate.resolve import resolver as resolve
+
+# The parser (tree-sitter), the resolver and the writer process are imported by the
+# functions that build: a warm query only checks that the index is up to date, and its
+# start-up time is most of what `annotate callees` costs (benchmarks/cli_latency.py).
 
 SCHEMA_VERSION = "5"
 SKIP_DIRS = frozenset({".git", "testdata", "_output", "node_modules"})
@@ -221,6 +228,8 @@ def _parse_job(
     reason = buildctx.exclusion_reason(rel, data, platform)
     if reason is not None:
         return rel, sha, reason, "[]", b""
+    from annotate.parse.facts import parse_bytes
+
     try:
         facts = parse_bytes(data, _worker_parser())
         # marshal, not JSON: it is several times faster to load, and it keeps shared
@@ -262,6 +271,8 @@ _PARSER = None
 def _worker_parser() -> syntax.ts.Parser:
     global _PARSER
     if _PARSER is None:
+        from annotate.parse import syntax
+
         _PARSER = syntax.new_parser()
     return _PARSER
 
@@ -488,6 +499,9 @@ def _build_into(
     close: bool = True,
 ) -> BuildStats:
     say = progress or (lambda _msg: None)
+    from annotate.index import dbwriter
+    from annotate.resolve import resolver as resolve
+
     try:
         resolver = _code_hash("resolve")  # (the config matches: see _reusable)
         paths, todo, stats, gone = _scan(conn, root, only)
@@ -610,6 +624,10 @@ def _parse_into(
     """Parse ``todo`` in a process pool, store each file's row (with its (mtime, size)
     from ``stats``) as it arrives, and return the facts of the files parsed
     (resolution needs them next)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from annotate.resolve import resolver as resolve
+
     jobs = [(str(root), rel, platform) for rel in todo]
     workers = workers or os.cpu_count() or 1
     parsed: dict[str, resolve.FileInput] = {}
@@ -658,6 +676,8 @@ def _load_inputs(
     conn: sqlite3.Connection, parsed: dict[str, resolve.FileInput]
 ) -> list[resolve.FileInput]:
     """Facts of every included file: just parsed, or stored by an earlier build."""
+    from annotate.resolve import resolver as resolve
+
     out = []
     listed = conn.execute("SELECT path, pkg FROM files WHERE excluded IS NULL ORDER BY path")
     for path, pkg in listed.fetchall():

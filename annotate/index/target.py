@@ -68,6 +68,10 @@ def _suffix(platform: buildctx.Platform) -> str:
     return "." + hashlib.sha256(platform.key.encode()).hexdigest()[:10]
 
 
+class NotInCache(UserError):
+    """The corpus is locked but has not been fetched into this cache."""
+
+
 def for_corpus(
     name: str,
     cache: str | None = None,
@@ -79,7 +83,7 @@ def for_corpus(
     root = cache_root(cache)
     directory = installed_corpus_dir(corpus, root)
     if directory is None:
-        raise UserError(
+        raise NotInCache(
             f"corpus {name}@{corpus.tag} is not in the cache ({root}); run `annotate fetch {name}`"
         )
     db = corpus_index_path(corpus, root)

@@ -105,6 +105,8 @@ def _collect_bodies(fp: FileParser, caps: dict[str, list[ts.Node]], facts: dict[
             if i < 0:
                 continue  # package level
             fn = fn_at[i]
+            if fn is None:
+                continue  # enclosed by something that is not a function: package level
             raw = src[start:end] if end - start <= _PURE_MAX else _TOO_LONG
             parts = parts_cache.get(raw, _MISS)
             if parts is _MISS or (dirty and node.has_error):

@@ -4,7 +4,7 @@ that declarations introduce."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import tree_sitter as ts
 
@@ -34,7 +34,7 @@ def _import(fp: FileParser, spec: ts.Node) -> Json:
     return (fp.text(name) if name is not None else None, path)
 
 
-def _param_locals(params: Iterable[tuple[str, Json]]) -> list[Json]:
+def _param_locals(params: Iterable[Sequence[Json]]) -> list[Json]:
     return [("var", pname, 0, ptype, None, 0, 0) for pname, ptype in params if pname]
 
 

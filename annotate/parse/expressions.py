@@ -43,10 +43,10 @@ def expr(fp: FileParser, node: ts.Node | None) -> Json:
     return _EXPR[node.kind_id](fp, node)
 
 
-def elements(fp: FileParser, body: ts.Node | None) -> list[list[Json]]:
+def elements(fp: FileParser, body: ts.Node | None) -> list[Json]:
     """[[key or None, value], ...] of a literal_value (a composite literal's body);
-    keys are expressions (a field name is ("id", f))."""
-    out: list[list[Json]] = []
+    keys are expressions (a field name is ("id", f)); pairs are lists or tuples."""
+    out: list[Json] = []
     if body is None:
         return out
     if body.end_byte - body.start_byte > 256 and not body.has_error:
@@ -76,15 +76,15 @@ def elements(fp: FileParser, body: ts.Node | None) -> list[list[Json]]:
                 out.append((_element(fp, key), _EXPR[value.kind_id](fp, value)))
         elif kind in K_ELEMENT:
             # positional: keep a (shared) placeholder so field positions stay right
-            if el.named_child_count == 1:
-                inner = el.named_child(0)
-                basic = _BASIC_KIND.get(inner.kind_id)
+            only = el.named_child(0) if el.named_child_count == 1 else None
+            if only is not None:
+                basic = _BASIC_KIND.get(only.kind_id)
                 if basic:
                     out.append(_BASIC_PAIR[basic])
-                elif inner.kind_id in K_LITERAL_VALUE:  # elided type: {..}
-                    out.append([None, ("comp", None, elements(fp, inner))])
+                elif only.kind_id in K_LITERAL_VALUE:  # elided type: {..}
+                    out.append([None, ("comp", None, elements(fp, only))])
                 else:
-                    out.append([None, _EXPR[inner.kind_id](fp, inner)])
+                    out.append([None, _EXPR[only.kind_id](fp, only)])
             else:
                 out.append([None, _element(fp, el)])
         elif kind not in K_COMMENT:

@@ -89,7 +89,10 @@ _UNORDERED = frozenset(["func", "method", "go", "defer"])
 # always matched by name through these tables, exactly as the type strings were.
 
 _LANG = language()
-_KIND_NAMES: dict[int, str] = {i: _LANG.node_kind_for_id(i) for i in range(_LANG.node_kind_count)}
+# (an id without a name gets one no grammar rule has, so it matches nothing, as None did)
+_KIND_NAMES: dict[int, str] = {
+    i: _LANG.node_kind_for_id(i) or f"?{i}" for i in range(_LANG.node_kind_count)
+}
 _KIND_NAMES[65535] = "ERROR"  # tree-sitter's builtin error symbol
 _KIND_NAMES[65534] = _LANG.node_kind_for_id(65534) or "_ERROR_repeat"  # (hidden; for safety)
 

@@ -84,7 +84,7 @@ def fields(fp: FileParser, struct: ts.Node) -> list[list[Json]]:
 
 
 def interface(fp: FileParser, node: ts.Node) -> Json:
-    methods: list[list[Json]] = []
+    methods: list[Json] = []
     embeds: list[Json] = []
     for child in node.named_children:
         kind = child.kind_id

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from annotate import data
 from annotate.errors import UserError
 from annotate.index.query import AmbiguousSymbol, SymbolNotFound, normalize
 from annotate.notes.annotations import (
@@ -39,8 +40,10 @@ from annotate.notes.annotations import (
 from annotate.reading import mirrors
 from annotate.render.excerpt import FONT, code_html
 
+# Where the annotate and reference_impl packages sit: a checkout's root, or site-packages.
+# Python sources are shown with paths relative to it (reference_impl/eviction/...).
 REPO = Path(__file__).resolve().parents[2]
-ANNOTATIONS = REPO / "annotations"
+ANNOTATIONS = data.annotations_dir()
 # Two columns side by side; they stack when the page is too narrow for both.
 ROW = (
     '<div style="display:flex; flex-wrap:wrap; gap:0.8em; align-items:flex-start; margin:0.5em 0">'
@@ -293,10 +296,10 @@ def _note_path(path_or_symbol: str | Path) -> Path | None:
     text = str(path_or_symbol)
     if not text.endswith(".md"):
         return None
-    for candidate in (Path(text), REPO / text, ANNOTATIONS / text):
+    for candidate in (Path(text), ANNOTATIONS.parent / text, ANNOTATIONS / text):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"no note at {text} (looked in . , {REPO.name}/ and annotations/)")
+    raise FileNotFoundError(f"no note at {text} (looked in . and {ANNOTATIONS})")
 
 
 def find_note(path_or_symbol: str | Path, directory: Path = ANNOTATIONS) -> Note:
@@ -352,14 +355,22 @@ def _read_lines(root: Path, path: str) -> list[str]:
     return (root / path).read_bytes().decode("utf-8", "replace").splitlines()
 
 
-def check_all(directory: Path = ANNOTATIONS) -> list[CheckedNote]:
-    """Every note under ``directory`` checked against its corpus (which must be fetched)."""
+def check_all(
+    directory: Path = ANNOTATIONS, cache: str | None = None, lock: str | None = None
+) -> list[CheckedNote]:
+    """Every note under ``directory`` checked against its corpus (which must be fetched),
+    from the cache and lock given (default: the environment's cache, the package's lock)."""
+    from annotate import api
+
     out = []
+    views: dict[str, Any] = {}
     for n in load_notes(directory):
-        view = corpus_view(n.corpus)
-        if view is None:
-            raise UserError(fetch_hint(n.corpus))
-        out.append(check_with_corpus(n, view))
+        if n.corpus not in views:
+            try:
+                views[n.corpus] = api.load(n.corpus, cache, lock)
+            except UserError as err:
+                raise UserError(f"{err} (needed by {n.path})") from err
+        out.append(check_with_corpus(n, views[n.corpus]))
     return out
 
 

@@ -6,6 +6,7 @@ the index, so nothing upstream lands in our repository or our database.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,14 +49,11 @@ CODE_BACKGROUND = "#f8f8f8"
 FONT = "font-family: var(--pst-font-family-monospace, monospace); font-size: 0.78em"
 
 
-class _Discard:
+class _Discard(io.StringIO):
     """A file that drops what rich writes: only the recorded HTML export is wanted."""
 
-    def write(self, _s: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
+    def write(self, s: str) -> int:
+        return len(s)
 
 
 def code_html(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from annotate.parse.syntax import POS
 from annotate.resolve.model import END, UNKNOWN, Func, Json, Type, is_test_helper, lookup_local
+from annotate.resolve.types import TypeInference
 
 # The expression forms :meth:`ValueFlow.values_of` can find a function in; binding
 # anything else (constants, nil, arithmetic, ...) to a slot could never add a value.
@@ -33,7 +34,7 @@ def strip_pointers(t: Type) -> Type:
     return t
 
 
-class ValueFlow:
+class ValueFlow(TypeInference):
     # -- function values ----------------------------------------------------
 
     def slot_of(self, e: Json, fn: Func, line: int) -> tuple | None:

@@ -39,12 +39,11 @@ from annotate.resolve.model import (
     render,
     show_type,
 )
-from annotate.resolve.types import TypeInference
 
 __all__ = ["Edge", "FileInput", "Result", "SettledSite", "SymbolRow", "Unresolved", "resolve"]
 
 
-class Resolver(TypeInference, ValueFlow):
+class Resolver(ValueFlow):
     """Declarations, call resolution and output; types and values come from the mixins."""
 
     def __init__(self, files: list[FileInput]) -> None:
@@ -66,8 +65,8 @@ class Resolver(TypeInference, ValueFlow):
         self._readers: dict[tuple, set] = {}  # the reverse: who read a slot
         self._dirty: set[tuple] = set()
         self._used_dynamic = False
-        self._single: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
-        self._single_rows: dict[tuple[str, str], tuple[tuple[str, str, str]]] = {}
+        self._single: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        self._single_rows: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         self._value_busy: set[tuple[str, str]] = set()  # package variables being typed
         self._impl_memo: dict[tuple, list[Func]] = {}
         # with a `settled` callback: the unresolved sites known final after round one
@@ -199,14 +198,14 @@ class Resolver(TypeInference, ValueFlow):
             x, name = f[1], f[2]
             if x[0] == "id" and self._is_package(x[1], fn, line):
                 path = fn.imports[x[1]]
-                pkg = self.pkgs.get(path)
-                if pkg is None:
+                imported = self.pkgs.get(path)
+                if imported is None:
                     return [(f"{path}.{name}", "external")], ""
-                if name in pkg.funcs:
-                    return [(pkg.funcs[name].sym, "static")], ""
-                if name in pkg.types:
+                if name in imported.funcs:
+                    return [(imported.funcs[name].sym, "static")], ""
+                if name in imported.types:
                     return [], None
-                if name in pkg.values:
+                if name in imported.values:
                     return self._dynamic(f, fn, line)
                 return [], f"{path}.{name} not declared in the corpus (build constraints?)"
             xt = self.type_of(x, fn, line)
@@ -351,7 +350,7 @@ class Resolver(TypeInference, ValueFlow):
                 elif settled is not None:
                     # final already (later rounds redo only function-value sites):
                     # delivered now, so the caller can store it while we go on
-                    if targets:
+                    if isinstance(found, tuple):  # targets found (see _outcome)
                         if len(targets) == 1:  # most sites: one callee, its rows shared
                             rows = single_rows.get(targets[0])
                             if rows is None:
@@ -363,7 +362,7 @@ class Resolver(TypeInference, ValueFlow):
                         if in_batch >= 50_000:
                             settled(batch, False)
                             batch, in_batch = [], 0
-                    elif found is not None:
+                    elif found is not None:  # why there is none
                         unresolved.append(
                             Unresolved(fn.sym, render(callee), found, f.path, line, col)
                         )

@@ -27,9 +27,10 @@ from annotate.resolve.model import (
     is_test_helper,
     lookup_local,
 )
+from annotate.resolve.state import ResolverState
 
 
-class TypeInference:
+class TypeInference(ResolverState):
     # -- types --------------------------------------------------------------
 
     def rtype(self, t: Json, pkg: str, imports: dict[str, str]) -> Type:

@@ -147,12 +147,13 @@ def _from_git(corpus: Corpus, repo: Path, stage: Path, progress: ProgressFn | No
         stderr=subprocess.DEVNULL,
     )
     assert proc.stdin is not None and proc.stdout is not None
+    stdin = proc.stdin
 
     def feed() -> None:  # a writer thread: git answers while we still ask, no pipe deadlock
         try:
             for _, oid, _ in entries:
-                proc.stdin.write(oid.encode() + b"\n")
-            proc.stdin.close()
+                stdin.write(oid.encode() + b"\n")
+            stdin.close()
         except BrokenPipeError:
             pass
 

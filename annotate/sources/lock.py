@@ -12,10 +12,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
+from annotate import data
 from annotate.errors import UserError
 
 LOCK_FILENAME = "sources.toml"
+_T = TypeVar("_T")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -24,13 +27,9 @@ class LockError(UserError):
     """sources.toml is missing, malformed, or does not name the corpus asked for."""
 
 
-def repo_root() -> Path:
-    """The repository root: the directory holding sources.toml above this package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent, *here.parents):
-        if (candidate / LOCK_FILENAME).is_file():
-            return candidate
-    raise LockError(f"{LOCK_FILENAME} not found above {here}")
+def default_lock_file() -> Path:
+    """The lock shipped with the package (``annotate/data/sources.toml``)."""
+    return data.lock_file()
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -130,7 +129,7 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(_glob_regex(p) for p in patterns)
 
 
-def _require(table: dict, key: str, where: str, kind: type) -> object:
+def _require(table: dict[str, Any], key: str, where: str, kind: type[_T]) -> _T:
     if key not in table:
         raise LockError(f"{where}: missing key {key!r}")
     value = table[key]
@@ -175,8 +174,23 @@ def parse_lock(data: dict, source: str = LOCK_FILENAME) -> dict[str, Corpus]:
 
 
 def load_lock(path: Path | None = None) -> dict[str, Corpus]:
-    """Read and validate the lock; ``path`` defaults to the repository's sources.toml."""
-    path = path or repo_root() / LOCK_FILENAME
+    """Read and validate the lock; ``path`` defaults to the package's sources.toml.
+
+    A process reads a given lock file once (it is ~3,700 lines of hashes, and parsing it is
+    most of a query's own time): the parse is kept per (path, size, mtime), so an edited
+    file is read again.  The dict returned is the caller's own (the Corpus values are
+    frozen)."""
+    path = path or default_lock_file()
+    try:
+        st = path.stat()
+    except FileNotFoundError as exc:
+        raise LockError(f"lock file not found: {path}") from exc
+    return dict(_load_lock(str(path), st.st_size, st.st_mtime_ns))
+
+
+@cache
+def _load_lock(name: str, size: int, mtime_ns: int) -> dict[str, Corpus]:
+    path = Path(name)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -212,7 +226,7 @@ def with_profile(corpus: Corpus, profile: str, lock_dir: Path | None = None) -> 
         known = ", ".join(["reading", *sorted(corpus.profiles)])
         raise LockError(f"corpus {corpus.name!r} has no profile {profile!r} (profiles: {known})")
     where = f"corpus.{corpus.name}.profiles.{profile}"
-    manifest = (lock_dir or repo_root()) / str(_require(spec, "manifest", where, str))
+    manifest = (lock_dir or data.lock_file().parent) / str(_require(spec, "manifest", where, str))
     tree = str(_require(spec, "tree", where, str))
     entries = read_tree_manifest(manifest)
     from annotate.sources.gittree import tree_id  # local import: only full profiles need it

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -58,7 +59,7 @@ class ExplainError(ValueError):
 
 
 def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
-    """A Summary from a file path or an http(s) URL, validated.
+    """A Summary from a file path, ``-`` (stdin) or an http(s) URL, validated.
 
     >>> import json, tempfile
     >>> f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
@@ -71,6 +72,8 @@ def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
         if source.startswith(("http://", "https://")):
             with urllib.request.urlopen(source, timeout=timeout) as response:
                 text = response.read().decode("utf-8")
+        elif source == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
         else:
             text = Path(source).read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -90,7 +93,8 @@ def load_summary(source: str, timeout: float = 10.0) -> dict[str, Any]:
 
 
 def load_pods(path: str) -> list[dict[str, Any]]:
-    """Pods from ``kubectl get pods -o json`` (a List), a list, or one pod; JSON or YAML.
+    """Pods from ``kubectl get pods -o json`` (a List), a list, or one pod; JSON or YAML;
+    ``path`` ``-`` reads stdin.
 
     >>> import json, tempfile
     >>> f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
@@ -111,7 +115,10 @@ def load_pods(path: str) -> list[dict[str, Any]]:
     ['web']
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise ExplainError(f"pods {path}: not UTF-8 text (byte {err.start})") from None
     except OSError as err:

@@ -48,7 +48,7 @@ from reference_impl.operator.etcdutil.client import (
 )
 from reference_impl.operator.k8sutil.k8sutil import backup_url_of, etcd_flags
 from reference_impl.operator.kube import AlreadyExists, Conflict, NotFound, Pod
-from reference_impl.operator.runtime import FakeClock, Runtime
+from reference_impl.operator.runtime import Clock, FakeClock, Runtime
 from reference_impl.operator.trace import Trace
 
 Watcher = Callable[[str, Any], None]
@@ -387,13 +387,13 @@ class FakeEtcd:
         # through any running peer named in --initial-cluster.
         for pair in f["initial-cluster"].split(","):
             peer_name = pair.partition("=")[0]
-            c = self.running.get(peer_name)
-            if c is None:
+            joined = self.running.get(peer_name)
+            if joined is None:
                 continue
-            for m in c.members.values():
+            for m in joined.members.values():
                 if m.peer_url == peer and not m.name:
                     m.name, m.client_url = name, client
-                    self.running[name] = c
+                    self.running[name] = joined
                     self.started_at[name] = t
                     return True
         return False  # "error validating peerURLs ... member count is unequal" and exit
@@ -552,6 +552,13 @@ class World:
     ``reconcile_interval`` and ``client_tls`` and define ``new_etcd_client``.
     """
 
+    clock: Clock
+    runtime: Runtime
+    rng: random.Random
+    kube: FakeKube
+    trace: Trace
+    reconcile_interval: float
+    backup_servers: dict[str, Callable[[str], bytes | None]]
     client_tls: TLSConfig | None = None
 
     def new_etcd_client(self, endpoints: list[str], tls: TLSConfig | None) -> Any:

@@ -41,7 +41,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from reference_impl.operator.api import status as api_status
@@ -307,7 +307,9 @@ class LocalKube(FakeKube):
     """FakeKube whose pods' phases follow their etcd processes."""
 
     def list_pods(self, namespace: str, selector: dict[str, str]) -> list[Pod]:
-        procs: LocalEtcdProcesses = self.world.etcd
+        # a LocalKube belongs to the real-etcd world, whose etcd is these processes (FakeKube
+        # declares its world as the fake one, whose etcd is simulated)
+        procs = cast(LocalEtcdProcesses, self.world.etcd)
         for pod in self.pods.values():
             st = pod["status"]
             if st.get("phase") == "Running" and not procs.alive(pod["metadata"]["name"]):

@@ -149,7 +149,7 @@ def test_explain_rejects_a_malformed_summary(serve, tmp_path: Path, capsys) -> N
         load_summary(url)
     pods = tmp_path / "pods.json"
     pods.write_text(json.dumps(PODS))
-    assert main(["explain", "--summary", url, "--pods", str(pods)]) == 2
+    assert main(["explain", "--summary", url, "--pods", str(pods)]) == 1
     assert "expected an unsigned integer" in capsys.readouterr().err
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

@@ -47,7 +47,7 @@ def test_soft_memory_example_tells_its_story() -> None:
 def test_cli_simulate_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "plot.png"
     trace = tmp_path / "trace.json"
-    assert main(["simulate", str(EXAMPLE), "--plot", str(out), "--json", str(trace)]) == 0
+    assert main(["simulate", str(EXAMPLE), "--plot", str(out), "--trace", str(trace)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 20_000
     assert "evicted default/sidecar" in capsys.readouterr().out
     assert '"evicted"' in trace.read_text()
@@ -119,7 +119,7 @@ def test_bad_scenarios_name_the_field(patch: dict, fragment: str) -> None:
 def test_cli_reports_a_bad_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump({**BASE, "pods": [{"name": "a", "priority": "x"}]}))
-    assert main(["simulate", str(path)]) == 2
+    assert main(["simulate", str(path)]) == 1
     assert "pods[0].priority" in capsys.readouterr().err
 
 

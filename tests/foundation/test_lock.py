@@ -123,10 +123,10 @@ def test_full_profile_manifest_is_tied_to_the_tree():
 
 
 def test_tampered_manifest_is_refused(tmp_path: Path):
-    from annotate.sources.lock import get_corpus, repo_root, with_profile
+    from annotate.sources.lock import default_lock_file, get_corpus, with_profile
 
     corpus = get_corpus("kubernetes")
-    text = (repo_root() / "locks/kubernetes-full.tree").read_text()
+    text = (default_lock_file().parent / "locks/kubernetes-full.tree").read_text()
     (tmp_path / "locks").mkdir()
     (tmp_path / "locks/kubernetes-full.tree").write_text(
         text.replace("\tMakefile\n", "\tMakefil\n")

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.corpus
 
 
 def test_every_mirror_names_an_existing_go_symbol(kubernetes_corpus, etcd_operator_corpus, capsys):
-    assert reading.cmd_mirrors(argparse.Namespace(list=False)) == 0
+    assert (
+        reading.cmd_mirrors(argparse.Namespace(verbose=False, json=False, cache=None, lock=None))
+        == 0
+    )
     out = capsys.readouterr().out
     assert " 0 missing" in out
 
@@ -24,7 +27,12 @@ def test_a_mirror_of_a_symbol_that_does_not_exist_fails(kubernetes_corpus, capsy
         """A declaration with a typo in its Go name."""
 
     try:
-        assert reading.cmd_mirrors(argparse.Namespace(list=False)) == 1
+        assert (
+            reading.cmd_mirrors(
+                argparse.Namespace(verbose=False, json=False, cache=None, lock=None)
+            )
+            == 1
+        )
         out = capsys.readouterr().out
         assert "eviction.noSuchHelper" in out and " 1 missing" in out
     finally:
@@ -34,5 +42,10 @@ def test_a_mirror_of_a_symbol_that_does_not_exist_fails(kubernetes_corpus, capsy
 
 
 def test_notes_have_no_drift(kubernetes_corpus, etcd_operator_corpus, capsys):
-    assert reading.cmd_notes(argparse.Namespace(dir=None, verbose=False)) == 0
+    assert (
+        reading.cmd_notes(
+            argparse.Namespace(notes=None, verbose=False, json=False, cache=None, lock=None)
+        )
+        == 0
+    )
     assert " 0 drifted" in capsys.readouterr().out

@@ -45,7 +45,7 @@ def test_index_then_edges_in_callgraph_format(run) -> None:
 def test_symbols_callers_callees_path_show(run) -> None:
     code, out, _ = run("symbols", "*multiSorter*", *DIR)
     assert code == 0 and f"(*{EV}.multiSorter).Less\tmethod\teviction/helpers.go:" in out
-    _, out, _ = run("callees", "managerImpl.synchronize", "--hide-external", *DIR)
+    _, out, _ = run("callees", "managerImpl.synchronize", "--no-external", *DIR)
     assert f"{EV}.thresholdsMet\tstatic\tstatic\teviction/manager.go:" in out
     _, out, _ = run("callers", "eviction.describe", *DIR)
     callers = [line.split("\t")[0] for line in out.splitlines()]
@@ -102,7 +102,7 @@ def test_graph_outputs(run, tmp_path: Path) -> None:
 
 
 def test_problems_command(run) -> None:
-    code, out, err = run("problems", "--all", *DIR)
+    code, out, err = run("problems", "--excluded", *DIR)
     assert code == 0
     assert "util/platform_windows.go\texcluded\tfile name suffix _windows" in out
     assert "0 parse errors, 4 files excluded" in err

@@ -101,7 +101,9 @@ def test_a_fresh_build_replaces_the_index_only_when_complete(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("resolver crashed")
 
-    monkeypatch.setattr(index.resolve, "resolve", fail)
+    from annotate.resolve import resolver  # the builder imports it when it builds
+
+    monkeypatch.setattr(resolver, "resolve", fail)
     try:
         index.build(fixture_copy, MODULE, db, Platform(goos="windows"), workers=1)
     except RuntimeError as exc:

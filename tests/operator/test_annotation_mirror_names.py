@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations" / "operator"
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotate" / "data" / "annotations" / "operator"
 NAME = re.compile(r"`(reference_impl\.operator\.[\w.]+)`")
 
 

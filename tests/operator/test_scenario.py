@@ -95,7 +95,7 @@ def test_bad_scenarios_name_the_field(doc: dict[str, Any], field: str) -> None:
 def test_cli_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(_doc(events=[{"at": 5, "size": -2}])))
-    assert main(["simulate", str(bad)]) == 2
+    assert main(["simulate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "events[0].size" in err and str(bad) in err
 
@@ -103,7 +103,7 @@ def test_cli_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_cli_simulates_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "out.png"
     assert (
-        main(["simulate", str(EXAMPLE), "--plot", str(png), "--json", str(tmp_path / "t.json")])
+        main(["simulate", str(EXAMPLE), "--plot", str(png), "--trace", str(tmp_path / "t.json")])
         == 0
     )
     out = capsys.readouterr().out

@@ -15,7 +15,7 @@ from annotate.errors import UserError
 from annotate.notes.annotations import Location, check_note, load_notes
 from annotate.reading.pairing import mirrors_of
 
-NOTES_DIR = Path(__file__).parents[2] / "annotations" / "operator"
+NOTES_DIR = Path(__file__).parents[2] / "annotate" / "data" / "annotations" / "operator"
 NOTES = load_notes(NOTES_DIR)
 
 

@@ -377,7 +377,7 @@ def compare_mirror_trace(
     local = any(
         (e["message"] or "").endswith(("EmptyDir.", "ephemeral-storage.")) for e in go["evicted"]
     )
-    checks = {
+    checks: dict[str, Any] = {
         "met": _go_sig_grace(trace["met"]),
         "grace_met": _go_sig_grace(trace["grace_met"]),
         "updated_stats": _go_sig_grace(trace["updated_stats"]),

@@ -324,7 +324,7 @@ def gen_flags(c: Chooser) -> dict[str, Any]:
             if c.chance(20):
                 reclaim[signal] = _min_reclaim(c, signal)
     alloc = c.choice(([], [], ["pods"], ["pods", "system-reserved"], ["kube-reserved"]))
-    flags = {
+    flags: dict[str, Any] = {
         "allocatable_config": list(alloc),
         "eviction_hard": hard,
         "eviction_soft": soft,
@@ -759,8 +759,13 @@ def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[d
                     _stamp(style, times["imagefs"]), img_cap, img_avail, img_inodes, img_ifree, c
                 )
             else:
-                img = copy.deepcopy(node.get("fs")) or _fs(
-                    _stamp(style, times["fs"]), node_cap, node_avail, node_inodes, node_ifree, c
+                node_fs = node.get("fs")
+                img = (
+                    copy.deepcopy(node_fs)
+                    if node_fs
+                    else _fs(
+                        _stamp(style, times["fs"]), node_cap, node_avail, node_inodes, node_ifree, c
+                    )
                 )
             node["runtime"] = {"imageFs": img}
         if partial_stats and c.chance(40):
@@ -796,7 +801,7 @@ def gen_ticks(c: Chooser, pods: list[dict[str, Any]], dedicated: bool) -> list[d
                 if "memory" in ct:
                     ct["memory"]["workingSetBytes"] += c.integer(0, 512) * Mi
             pod_stats.append(twin)
-        summary = {"node": node, "pods": pod_stats}
+        summary: dict[str, Any] = {"node": node, "pods": pod_stats}
         if extreme and c.chance(50):
             _extremize(c, summary)
         after = None

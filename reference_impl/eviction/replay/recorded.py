@@ -177,7 +177,7 @@ def _generated(rec: Recording) -> Iterator[dict[str, Any]]:
     data = rec.data
     gen = data.get("generator")
     version = data.get("generator_version", 1)
-    make = GENERATORS.get(gen, {}).get(version)
+    make = GENERATORS.get(gen, {}).get(version) if isinstance(gen, str) else None
     if make is None:
         raise RecordingError(
             f"{rec.path}: generator {gen!r} version {version} is not reproducible by this "

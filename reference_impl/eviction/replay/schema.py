@@ -342,16 +342,21 @@ def check_scenario(scenario: Any) -> list[str]:
         errors,
     )
     _check_time(scenario.get("start_time"), "start_time", errors)
-    names: set[str] = set()
+    names: set[object] = set()  # (a missing name is check_pod's to report)
     for key in ("pods", "probe_pods"):
         pods = scenario.get(key)
         if _expect(isinstance(pods, list), key, "must be a list", errors):
             for i, pod in enumerate(pods):
                 errors.extend(check_pod(pod, f"{key}[{i}]"))
                 if key == "pods" and isinstance(pod, dict):
-                    name = (pod.get("metadata") or {}).get("name")
-                    _expect(name not in names, f"pods[{i}]", f"duplicate pod name {name!r}", errors)
-                    names.add(name)
+                    pod_name = (pod.get("metadata") or {}).get("name")
+                    _expect(
+                        pod_name not in names,
+                        f"pods[{i}]",
+                        f"duplicate pod name {pod_name!r}",
+                        errors,
+                    )
+                    names.add(pod_name)
     ticks = scenario.get("ticks")
     if _expect(isinstance(ticks, list), "ticks", "must be a list", errors):
         for i, tick in enumerate(ticks):

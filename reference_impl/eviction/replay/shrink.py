@@ -134,7 +134,9 @@ def shrink_crash(
     True
     """
     if run_py is None:
-        from reference_impl.eviction.replay.pyrunner import run_scenario as run_py
+        from reference_impl.eviction.replay.pyrunner import run_scenario
+
+        run_py = run_scenario
     wanted = crash_signature(run_py(sc))
     if wanted is None:
         return sc, 0

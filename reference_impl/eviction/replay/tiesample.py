@@ -93,7 +93,11 @@ def replay(scenario: dict[str, Any]) -> list[str]:
             provider.result = step["summary"]
             killer.reset()
             pods = list(scenario["pods"])
-            evicted = manager.synchronize(disk, lambda pods=pods: pods)
+
+            def active_pods(pods: list[Any] = pods) -> list[Any]:
+                return pods
+
+            evicted = manager.synchronize(disk, active_pods)
             names = ",".join(p["metadata"]["name"] for p in evicted or [])
             grace = (
                 "-" if killer.grace_period_override is None else str(killer.grace_period_override)

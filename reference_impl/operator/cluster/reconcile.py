@@ -52,6 +52,8 @@ def reconcile(c: ClusterState, pods: list[Pod]) -> None:
     >>> c.status.condition_types(), c.status.size
     (['Available'], 3)
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     try:
         sp = c.cluster.spec
         running = pods_to_member_set(pods, c.is_secure_client())
@@ -85,6 +87,8 @@ def reconcile_members(c: ClusterState, running: MemberSet) -> None:
     >>> c.members.names()  # the dead member is removed first
     ['ex-a', 'ex-b']
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     unknown_members = running.diff(c.members)
     if unknown_members.size() > 0:
         # Pods that are not members (e.g. a pod whose member add was never recorded)
@@ -117,6 +121,8 @@ def resize(c: ClusterState) -> None:
     >>> c.members.names()
     ['ex-b']
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     if c.members.size() == c.cluster.spec.size:
         return
     if c.members.size() < c.cluster.spec.size:
@@ -135,6 +141,8 @@ def add_one_member(c: ClusterState) -> None:
     >>> c.members.size(), c.status.conditions[0].reason
     (2, 'Scaling up')
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     c.status.set_scaling_up_condition(c.members.size(), c.cluster.spec.size)
     try:
         etcdcli = c.config.new_etcd_client(c.members.client_urls(), c.tls_config)
@@ -171,6 +179,8 @@ def remove_one_member(c: ClusterState) -> None:
     >>> c.members.names(), c.status.conditions[0].reason
     (['ex-b'], 'Scaling down')
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     c.status.set_scaling_down_condition(c.members.size(), c.cluster.spec.size)
     c._note(trace.REMOVE_MEMBER, "scale down")
     remove_member(c, c.members.pick_one())
@@ -201,6 +211,8 @@ def remove_member(c: ClusterState, to_remove: Member) -> None:
     >>> c.members.names(), sorted(name for _, name in c.config.kube_cli.pods)
     (['ex-a'], ['ex-a'])
     """
+    # Go: the member set is made before the first reconcile (a non-nil map here)
+    assert c.members is not None
     try:
         # ErrMemberNotFound: already gone from etcd, so finish the bookkeeping.
         with contextlib.suppress(ErrMemberNotFound):
