@@ -9,8 +9,23 @@ the values they chose.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
+
+
+def _as_outputs(captured: Any) -> tuple[dict[str, Any], ...]:
+    """Captured stdout and rich displays as nbformat output dicts (images base64-encoded)."""
+    outputs: list[dict[str, Any]] = []
+    if captured.stdout:
+        outputs.append({"output_type": "stream", "name": "stdout", "text": captured.stdout})
+    for rich in captured.outputs:
+        data = {
+            kind: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+            for kind, value in rich.data.items()
+        }
+        outputs.append({"output_type": "display_data", "data": data, "metadata": rich.metadata})
+    return tuple(outputs)
 
 
 def explore(view: Callable[..., None], **controls: Any) -> Any:
@@ -27,9 +42,14 @@ def explore(view: Callable[..., None], **controls: Any) -> Any:
     live = widgets.Output()
 
     def redraw(change: dict[str, Any]) -> None:
-        live.clear_output(wait=True)
-        with live:
+        # The outputs are captured in the kernel and set as the Output widget's state, which
+        # the front end mirrors -- rather than `with live:`, whose outputs only the front end
+        # keeps -- so what the reader sees is also what a test reads back from the kernel.
+        from IPython.utils.capture import capture_output
+
+        with capture_output() as captured:
             view(**{name: control.value for name, control in controls.items()})
+        live.outputs = _as_outputs(captured)
 
     for control in controls.values():
         control.observe(redraw, names="value")
