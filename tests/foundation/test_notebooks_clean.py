@@ -6,8 +6,9 @@ text -- notes, excerpts, side-by-side panels, call graphs, views of the cache --
 ``nbval-ignore-output`` (or ``nbval-skip``) and stored empty.  These tests enforce both rules:
 
 * a cell that calls a view of upstream text carries the tag, and a tagged cell stores nothing;
-* no stored output line of 40 characters or more appears verbatim in a cached upstream file
-  (corpus test: skips without the sources), and no stored output names the source cache;
+* no stored output holds 40 or more characters of a cached upstream line, from that line's
+  start, anywhere in an output line (so a prefixed or truncated echo is caught too; corpus test:
+  skips without the sources), and no stored output names the source cache;
 * every chapter ends with an exercise whose solution cell stores (checked) output.
 """
 
@@ -95,6 +96,16 @@ def test_chapter_ends_with_a_checked_exercise(path: Path):
     assert solutions, f"{path.name}: the exercise has no solution cell with a checked output"
 
 
+def _upstream_hits(text: str, upstream_heads: set[str]) -> list[str]:
+    """Output lines that contain the first MIN_LINE characters of some upstream line."""
+    hits = []
+    for line in text.splitlines():
+        line = line.strip()
+        if any(line[i : i + MIN_LINE] in upstream_heads for i in range(len(line) - MIN_LINE + 1)):
+            hits.append(line[:60])
+    return hits
+
+
 @pytest.fixture(scope="module")
 def upstream_lines() -> set[str]:
     lines: set[str] = set()
@@ -109,7 +120,7 @@ def upstream_lines() -> set[str]:
                 for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
                     line = line.strip()
                     if len(line) >= MIN_LINE:
-                        lines.add(line)
+                        lines.add(line[:MIN_LINE])  # the line's head: see _upstream_hits
     if not found:
         pytest.skip(f"no upstream corpus in the cache ({cache_root()}); run `annotate fetch`")
     return lines
@@ -119,19 +130,21 @@ def upstream_lines() -> set[str]:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_stored_output_holds_upstream_text(path: Path, upstream_lines: set[str]):
     notebook = nbformat.read(path, as_version=4)
-    hits = []
-    for i, cell in enumerate(notebook.cells):
-        for line in _output_text(cell).splitlines():
-            line = line.strip()
-            if len(line) >= MIN_LINE and line in upstream_lines:
-                hits.append((i, line[:60]))
+    hits = [
+        (i, hit)
+        for i, cell in enumerate(notebook.cells)
+        for hit in _upstream_hits(_output_text(cell), upstream_lines)
+    ]
     assert not hits, f"{path.name}: stored outputs repeat upstream lines: {hits[:3]}"
 
 
 def test_the_upstream_line_check_can_fail(tmp_path: Path):
-    """The line rule catches an output that repeats a source line (our own fixture text)."""
-    cell = nbformat.v4.new_code_cell("print(x)")
+    """The rule catches an output that echoes a source line, whole, prefixed or truncated
+    (our own fixture text standing in for an upstream line)."""
     line = "func (m *managerImpl) synchronize(diskInfoProvider DiskInfoProvider) {"
-    cell.outputs = [nbformat.v4.new_output("stream", text=line + "\n")]
-    assert line in {ln.strip() for ln in _output_text(cell).splitlines()}
+    heads = {line[:MIN_LINE]}
+    for shown in (line, f"eviction_manager.go:223: {line[:50]}", "unrelated output line " * 3):
+        cell = nbformat.v4.new_code_cell("print(x)")
+        cell.outputs = [nbformat.v4.new_output("stream", text=shown + "\n")]
+        assert bool(_upstream_hits(_output_text(cell), heads)) == ("synchronize" in shown)
     assert UPSTREAM_VIEW.search('beside("managerImpl.synchronize")')
