@@ -11,7 +11,8 @@ copyright = "2026, k8s-reading-kit contributors"
 
 extensions = ["myst_nb"]
 myst_enable_extensions = ["colon_fence", "deflist"]
-exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+# notebooks/*.md are the jupytext text forms of the .ipynb (jupytext.toml): one page each
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "notebooks/*.md"]
 
 nb_execution_mode = "force"
 nb_execution_timeout = 600

@@ -33,7 +33,7 @@ _SSA_NAME = re.compile(
     r"""^(?:
         \(\*?(?P<recv_pkg>[\w./-]+)\.(?P<recv>\w+)\)\.(?P<method>\w+)   # (T).M or (*T).M
       | (?P<pkg>[\w./-]+)\.(?P<func>\w+)                                 # pkg.F
-    )(?P<closure>(?:\$\d+)*)""",
+    )(?P<closure>(?:\$\d+)*)(?P<init>(?:\#\d+)?)   # closures $1$2; package init blocks init#1""",
     re.VERBOSE,
 )
 

@@ -111,6 +111,7 @@ def _duration(doc: Mapping[str, Any], key: str) -> timedelta | None:
 @mirrors(
     "k8s.io/kubernetes/pkg/kubelet/apis/kubeletconfig/v1beta1.SetDefaults_KubeletConfiguration"
 )
+@mirrors("k8s.io/kubernetes/pkg/kubelet.NewMainKubelet")
 def eviction_settings(
     doc: Mapping[str, Any] | None,
     *,
@@ -121,7 +122,10 @@ def eviction_settings(
 
     The two keyword flags are kubelet command-line flags, not configuration fields.
 
-    Mirrors Go ``v1beta1.SetDefaults_KubeletConfiguration``.
+    Mirrors Go ``v1beta1.SetDefaults_KubeletConfiguration``, and the eviction part of
+    ``kubelet.NewMainKubelet``: the allocatable enforcement (dropped with
+    ``--experimental-allocatable-ignore-eviction``), ``ParseThresholdConfig`` and the
+    ``eviction.Config`` it hands to ``eviction.NewManager``.
 
     >>> s = eviction_settings({"evictionHard": {"memory.available": "200Mi"}})
     >>> [(t.signal, str(t.value.quantity)) for t in s.thresholds if t.signal == "memory.available"]
