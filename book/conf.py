@@ -25,7 +25,13 @@ copyright = "2026, k8s-reading-kit contributors"
 extensions = ["myst_nb", "kit_notebooks", "kit_sources", "kit_pages"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "generated/source/pages.json"]
+# generated/reading-path.md is included by index.md, not a page of its own
+exclude_patterns = [
+    "_build",
+    "**/.ipynb_checkpoints",
+    "generated/source/pages.json",
+    "generated/reading-path.md",
+]
 suppress_warnings = ["myst.header"]
 
 nb_execution_mode = "cache"
@@ -45,6 +51,8 @@ html_theme_options = {
     "use_download_button": True,
     "use_sidenotes": False,
 }
+# an explicit default mode: the theme logs a console error for an empty one
+html_context = {"default_mode": "auto"}
 html_static_path = ["_static", "generated/_static"]
 html_css_files = ["kit.css"]
 html_js_files = ["kit.js"]

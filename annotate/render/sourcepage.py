@@ -290,20 +290,29 @@ def render_go(idx: Index, source: GoFile, link: GoLinker) -> Rendered:
             f"{sym.kind}</span></p>"
         ]
         if sym.kind in ("func", "method", "init"):
-            parts.append(
-                f'<p class="kit-calls"><b>calls</b> {_edge_list(idx.callees(sym), "callee", link)}'
-                "</p>"
-                f'<p class="kit-calls"><b>called by</b> '
-                f"{_edge_list(idx.callers(sym), 'caller', link)}</p>"
-            )
+            for label, edges, side in (
+                ("calls", idx.callees(sym), "callee"),
+                ("called by", idx.callers(sym), "caller"),
+            ):
+                count = len({(e.callee if side == "callee" else e.caller).sym for e in edges})
+                parts.append(
+                    f'<details class="kit-calls"><summary>{label} ({count})</summary>'
+                    f"{_edge_list(edges, side, link)}</details>"
+                )
         for name, url in source.mirrors.get(sym.sym, []):
             parts.append(
-                f'<p class="kit-mirror"><b>Python mirror</b> <a href="{html.escape(url)}">'
-                f"<code>{html.escape(name)}</code></a></p>"
+                f'<p class="kit-mirror"><b>Python mirror</b> <a href="{html.escape(url)}" '
+                f'title="{html.escape(name)}"><code>{html.escape(".".join(name.split(".")[-2:]))}'
+                "</code></a></p>"
             )
         starts.setdefault(first, []).extend(parts)
+    # a note about a whole declaration joins the block that starts at its doc comment
+    block_of = {sym.start: _doc_start(lines, sym.start) for sym in declared if sym.start}
     for note in source.notes:
-        starts.setdefault(note.line, []).append(
+        first = block_of.get(note.line, note.line)
+        if first not in anchors and first != note.line:
+            first = note.line
+        starts.setdefault(first, []).append(
             f'<div class="kit-note" id="note-{note.line}"><p class="kit-note-title">'
             f"{html.escape(note.title)}</p>{note.html}</div>"
         )

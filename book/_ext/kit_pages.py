@@ -19,6 +19,16 @@ PARTS = {
 }
 
 
+def _has_section(notebook: str, section: str) -> bool:
+    """Whether the notebook defines the anchor (a MyST label ``(section)=`` or an HTML id);
+    a link to an anchor the notebook does not have yet goes to the top of its page."""
+    path = REPO / "notebooks" / f"{notebook}.ipynb"
+    if not path.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    return f"({section})=" in text or f'id=\\"{section}\\"' in text or f"id='{section}'" in text
+
+
 def _short(sym: str) -> str:
     local = sym.rsplit("/", 1)[-1].replace("(*", "").replace("(", "").replace(")", "")
     return local.split(".", 1)[-1]
@@ -53,7 +63,8 @@ def reading_path_page(built: object) -> str:
         )
         nb = step.get("notebook", "")
         section = step.get("section", "")
-        nb_url = f"generated/notebooks/{nb}.html" + (f"#{section}" if section else "")
+        anchor = f"#{section}" if section and _has_section(nb, section) else ""
+        nb_url = f"generated/notebooks/{nb}.html{anchor}"
         mirror = step.get("mirror", "")
         if mirror:
             m_url = mirrors.get(mirror)
@@ -67,11 +78,16 @@ def reading_path_page(built: object) -> str:
             mirror_html = (
                 f'<span class="kit-muted">{html.escape(step.get("mirror_note", ""))}</span>'
             )
+        nb_html = (
+            f'<a class="kit-nb" href="{nb_url}">notebook {html.escape(nb[:2])}</a>'
+            if (REPO / "notebooks" / f"{nb}.ipynb").exists()
+            else f'<span class="kit-muted">notebook {html.escape(nb)} (not written yet)</span>'
+        )
         out.append(
             f'<li id="step-{html.escape(step.get("id", str(n)))}"><span class="kit-step-title">'
             f"{html.escape(step.get('title', ''))}</span>"
-            f'<span class="kit-step-links">Go {go_html} · <a class="kit-nb" href="{nb_url}">'
-            f"notebook {html.escape(nb[:2])}</a> · mirror {mirror_html}</span></li>"
+            f'<span class="kit-step-links">Go {go_html} · {nb_html} · mirror {mirror_html}'
+            "</span></li>"
         )
     out.append("</ol></div>")
     return "\n".join(out)
