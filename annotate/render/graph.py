@@ -132,7 +132,7 @@ def _cut(graph: CallGraph, spec: GraphSpec) -> None:
     graph.cut_note = (
         f"cut to depth {kept} of {spec.depth} to stay readable ({spec.max_nodes} nodes at most): "
         f"{lost} symbol(s) {spec.direction.replace('both', 'linked')} at depth "
-        f"{', '.join(map(str, sorted(dropped)))} not shown"
+        f"{', '.join(map(str, sorted(dropped)))} not shown, nor anything beyond them"
     )
 
 
@@ -324,6 +324,8 @@ def inline_svg(svg: str, graph: CallGraph, describe: Callable[[Symbol], str] | N
     def retitle(m: re.Match[str]) -> str:
         key = html.unescape(m.group(2))
         text = titles.get(key) or edge_titles.get(key)
+        if text is None and key.startswith("legend_"):
+            text = "legend"
         return m.group(1) + (html.escape(text) if text else m.group(2)) + m.group(3)
 
     body = _NODE_TITLE.sub(retitle, _XML_HEAD.sub("", svg, count=1))

@@ -106,10 +106,14 @@ def _css_class(ttype: _TokenType) -> str:
 
 
 def highlight_lines(
-    text: str, lexer_name: str, links: dict[int, tuple[int, str, str]]
+    text: str,
+    lexer_name: str,
+    links: dict[int, tuple[int, str, str]],
+    emitted: set[int] | None = None,
 ) -> list[str]:
     """Pygments-highlighted HTML, one string per line; ``links`` maps a character offset in
-    ``text`` to (end offset, href, title) of an identifier to wrap in a link."""
+    ``text`` to (end offset, href, title) of an identifier to wrap in a link; the offsets
+    of the links actually made are added to ``emitted``."""
     lexer = GoLexer() if lexer_name == "go" else PythonLexer()
     lexer.stripnl = False
     lexer.ensurenl = False
@@ -130,6 +134,8 @@ def highlight_lines(
                 body = f'<span class="{cls}">{body}</span>'
             if link and i == 0 and offset + len(piece) == link[0]:
                 body = f'<a href="{html.escape(link[1])}" title="{html.escape(link[2])}">{body}</a>'
+                if emitted is not None:
+                    emitted.add(offset)
             current.append(body)
     out.append("".join(current))
     lines = text.split("\n")
@@ -185,13 +191,14 @@ def declaration_line(lines: list[str], sym: Symbol) -> str:
 
 def _call_links(
     text: str, edges: Iterable[CallEdge], link: GoLinker, stats: LinkStats
-) -> dict[int, tuple[int, str, str]]:
+) -> dict[int, tuple[int, str, str, str]]:
+    """Offset of each located callee identifier -> (end, href, title, where it links)."""
     lines = text.split("\n")
     offsets = _line_offsets(text)
     by_site: dict[tuple[int, int], list[CallEdge]] = {}
     for e in edges:
         by_site.setdefault((e.line, e.col), []).append(e)
-    out: dict[int, tuple[int, str, str]] = {}
+    out: dict[int, tuple[int, str, str, str]] = {}
     for (line, col), site in sorted(by_site.items()):
         stats.resolved += 1
         if line > len(lines):
@@ -208,8 +215,7 @@ def _call_links(
         for e in targets:
             href, where = link(e.callee)
             if href:
-                setattr(stats, f"to_{where}", getattr(stats, f"to_{where}") + 1)
-                out[name_start] = (name_start + len(match.group(1)), href, title)
+                out[name_start] = (name_start + len(match.group(1)), href, title, where)
                 break
     return out
 
@@ -258,7 +264,11 @@ def render_go(idx: Index, source: GoFile, link: GoLinker) -> Rendered:
         e for (cid,) in rows for e in idx.callees(idx.symbol_by_id(cid)) if e.file == source.path
     ]
     links = _call_links(text, site_edges, link, stats)
-    code = highlight_lines(text, "go", links)
+    emitted: set[int] = set()
+    code = highlight_lines(text, "go", {k: v[:3] for k, v in links.items()}, emitted)
+    for offset in emitted:  # counted when made: an identifier the lexer split is not a link
+        where = links[offset][3]
+        setattr(stats, f"to_{where}", getattr(stats, f"to_{where}") + 1)
     declared = [
         idx.symbol_by_id(r[0])
         for r in idx.conn.execute(

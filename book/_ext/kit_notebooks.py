@@ -39,10 +39,11 @@ _STARTED: dict[str, float] = {}
 _BUILD_START = time.time()
 
 
-def repository_url() -> str | None:
-    """The repository named in ``[project.urls]`` of pyproject.toml, if any."""
+def repository_url(pyproject: Path = REPO / "pyproject.toml") -> str | None:
+    """The GitHub repository named in ``[project.urls]`` of pyproject.toml, if any (no
+    address, no Binder link -- and no error)."""
     try:
-        meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+        meta = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return None
     urls = meta.get("project", {}).get("urls", {})
@@ -67,7 +68,9 @@ def _corpora_state() -> str:
 def _inputs_hash(code: str, corpora: str) -> str:
     subpackages = sorted(set(_IMPORT.findall(code)))
     paths = [REPO / p for p in SHARED_INPUTS]
-    paths += [REPO / "reference_impl" / s for s in subpackages]
+    for name in subpackages:  # a subpackage (directory) or a module of reference_impl
+        package, module = REPO / "reference_impl" / name, REPO / "reference_impl" / f"{name}.py"
+        paths.append(package if package.is_dir() else module)
     paths += [REPO / "reference_impl" / "mirrors.py"]
     return f"{tree_hash([p for p in paths if p.exists()])[:16]} corpora {corpora}"
 

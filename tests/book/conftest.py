@@ -27,7 +27,7 @@ COUNTS: dict[str, int] = {}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
+        if Path(str(item.fspath)) == Path(__file__).parent / "test_browser.py":
             item.add_marker(pytest.mark.browser)
 
 

@@ -252,3 +252,23 @@ def test_screenshots_of_the_key_pages(book_html: Path, browser) -> None:
     COUNTS["screenshots"] = len(written)
     assert all(p.stat().st_size > 10_000 for p in written)
     assert len(written) >= 4
+
+
+def test_long_code_panels_open_at_the_noted_lines(book_html: Path, browser) -> None:
+    """The defaults panel (SetDefaults_KubeletConfiguration, lines 45-204) opens at the
+    eviction defaults the notes are about, not at the function's first line."""
+    path = book_html / "generated" / "notebooks" / "01-eviction-defaults-and-wiring.html"
+    if not path.exists() or "v1beta1/defaults.go#L" not in path.read_text(encoding="utf-8"):
+        pytest.skip("no defaults panel in the built book (the sources are not in the cache)")
+    page = open_page(browser)
+    page.goto(path.as_uri())
+    opened = page.evaluate(
+        """() => [...document.querySelectorAll('.cell_output div[data-kit-opened-at]')]
+            .map(b => [b.previousElementSibling.querySelector('a').href, +b.dataset.kitOpenedAt,
+                       b.scrollTop])"""
+    )
+    page.context.close()
+    defaults = [o for o in opened if "v1beta1/defaults.go" in o[0]]
+    assert defaults, f"no defaults panel was scrolled to a noted line: {opened}"
+    href, line, top = defaults[0]
+    assert 160 <= line <= 204 and top > 0, (href, line, top)
