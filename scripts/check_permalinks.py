@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PERMALINK = re.compile(
-    r'https://github\.com/[\w.-]+/[\w.-]+/(?:blob|tree)/[0-9a-f]{40}/[^"\'#<>\s]*'
+    r'https://github\.com/[\w.-]+/[\w.-]+/(?:blob|tree)/[0-9a-f]{40}(?:/[^"\'#<>\s]*)?'
 )
 
 

@@ -119,6 +119,84 @@ def _module_file(python_name: str) -> tuple[Path, object] | None:
     return None
 
 
+# Import-path hosts whose repositories live on GitHub under another name.
+GITHUB_HOSTS = {"k8s.io/": "kubernetes/", "golang.org/x/": "golang/"}
+
+
+def _package_linker(corpus: str, commit: str, root: Path):
+    """pkg -> a pinned link to a package outside the corpus, or None.
+
+    kubernetes: its vendored and staged packages, found in the full-tree manifest
+    (locks/kubernetes-full.tree) at the pinned commit.  etcd-operator (no vendor/ in git):
+    the revision Gopkg.lock pins, for packages hosted on GitHub.  The standard library:
+    its documentation."""
+    if corpus == "kubernetes":
+        dirs = _manifest_dirs()
+
+        def in_tree(pkg: str) -> str | None:
+            import_root = IMPORT_ROOTS[corpus]
+            rel = pkg[len(import_root) :] if pkg.startswith(import_root) else f"vendor/{pkg}"
+            candidates = [rel]
+            if rel.startswith("vendor/"):  # vendor/k8s.io/<repo> links into staging/
+                candidates.append("staging/src/" + rel.removeprefix("vendor/"))
+            for path in candidates:
+                if path in dirs:
+                    return PACKAGE_ROOTS[corpus].format(commit=commit, path=path)
+            return None
+
+        lookup = in_tree
+    else:
+        pins = _gopkg_pins(root / "Gopkg.lock")
+
+        def pinned(pkg: str) -> str | None:
+            import_root = IMPORT_ROOTS[corpus]
+            if pkg.startswith(import_root):
+                return PACKAGE_ROOTS[corpus].format(commit=commit, path=pkg[len(import_root) :])
+            for name, revision in pins.items():
+                if pkg == name or pkg.startswith(name + "/"):
+                    github = name
+                    for host, owner in GITHUB_HOSTS.items():
+                        if name.startswith(host):
+                            github = "github.com/" + owner + name.removeprefix(host)
+                    if not github.startswith("github.com/"):
+                        return None
+                    sub = pkg[len(name) :].lstrip("/")
+                    return f"https://{github}/tree/{revision}/{sub}".rstrip("/")
+            return None
+
+        lookup = pinned
+
+    def package_url(pkg: str) -> str | None:
+        if "." not in pkg.split("/", 1)[0]:  # the standard library
+            return f"https://pkg.go.dev/{pkg}"
+        return lookup(pkg)
+
+    return package_url
+
+
+def _manifest_dirs() -> set[str]:
+    manifest = REPO / "locks" / "kubernetes-full.tree"
+    dirs: set[str] = set()
+    if manifest.exists():
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or "\t" not in line:
+                continue
+            path = line.split("\t", 1)[1]
+            dirs.add(path.rsplit("/", 1)[0] if "/" in path else "")
+    return dirs
+
+
+def _gopkg_pins(path: Path) -> dict[str, str]:
+    import tomllib
+
+    try:
+        lock = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    pins = {p["name"]: p["revision"] for p in lock.get("projects", []) if p.get("revision")}
+    return dict(sorted(pins.items(), key=lambda kv: -len(kv[0])))  # longest name first
+
+
 def _locate(view, sym: str):
     try:
         found = view.index.resolve(sym)
@@ -190,13 +268,7 @@ def generate(app: Sphinx) -> Built:
             depth = page.count("/")
             prefix = "../" * depth
 
-            def package_url(pkg: str, corpus: str = corpus, commit: str = commit) -> str | None:
-                root = IMPORT_ROOTS[corpus]
-                if pkg.startswith(root):
-                    return PACKAGE_ROOTS[corpus].format(commit=commit, path=pkg[len(root) :])
-                if "." not in pkg.split("/", 1)[0]:  # the standard library
-                    return f"https://pkg.go.dev/{pkg}"
-                return None
+            package_url = _package_linker(corpus, commit, view.target.root)
 
             link = sp.GoLinker(corpus, pages, view.target.permalink, package_url, prefix)
             text = (view.target.root / file).read_bytes().decode("utf-8", "replace")
