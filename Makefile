@@ -19,7 +19,7 @@ sources: setup
 
 book: sources
 	@start=$$(date +%s); \
-	$(BIN)/sphinx-build -E -b html -j auto book book/_build/html && \
+	$(BIN)/sphinx-build -b html -j auto book book/_build/html && \
 	echo "make book: book/_build/html/index.html built in $$(( $$(date +%s) - start ))s"
 
 test: setup

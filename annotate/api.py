@@ -14,6 +14,8 @@ HTML tables.  Outside Jupyter they print as plain text.
 from __future__ import annotations
 
 import html
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,13 @@ from annotate.index import target as targetmod
 from annotate.index.query import CallEdge, Index, Symbol
 from annotate.render import graph as graphmod
 from annotate.render.excerpt import Excerpt, code_html, doc_start, read_excerpt
+from annotate.render.sourcepage import anchor_id
+
+# Set by the book build (book/conf.py): which Go files have a source page.  When it is set,
+# graph nodes link to the symbol's anchor there instead of to the upstream permalink.
+BOOK_PAGES_ENV = "K8S_READING_KIT_BOOK_PAGES"
+# From a notebook's page (generated/notebooks/) to the source pages (generated/source/).
+NOTEBOOK_TO_SOURCE = "../source/"
 
 
 @dataclass
@@ -45,12 +54,22 @@ class GraphView:
     svg: str
     nodes: int
     edges: int
+    inline: str = ""  # the SVG fit for an HTML page (hover titles, no XML prologue)
+    cut_note: str = ""
 
     def _repr_svg_(self) -> str:
         return self.svg
 
+    def _repr_html_(self) -> str:
+        # inline SVG (not an <img>), so its nodes are links a reader can click
+        note = (
+            f'<p class="kit-graph-note">{html.escape(self.cut_note)}</p>' if self.cut_note else ""
+        )
+        return f'<div class="kit-graph">{self.inline or self.svg}{note}</div>'
+
     def __str__(self) -> str:
-        return f"call graph: {self.nodes} nodes, {self.edges} edges"
+        cut = f" ({self.cut_note})" if self.cut_note else ""
+        return f"call graph: {self.nodes} nodes, {self.edges} edges{cut}"
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -138,7 +157,11 @@ class CorpusView:
         **options: Any,
     ) -> GraphView:
         """The call graph around ``names`` as inline SVG; ``options`` are the other
-        :class:`annotate.render.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir)."""
+        :class:`annotate.render.graph.GraphSpec` fields (include, exclude, max_nodes, rankdir,
+        cut).  A graph over ``max_nodes`` (default 60 here: more does not read) is cut by
+        depth, and says so."""
+        options.setdefault("max_nodes", 60)
+        options.setdefault("cut", True)
         spec = graphmod.GraphSpec(
             focus=list(names),
             depth=depth,
@@ -148,13 +171,46 @@ class CorpusView:
             **options,
         )
         g = graphmod.collect(self.index, spec)
+        pages = _book_pages().get(self.target.corpus.name if self.target.corpus else "", {})
 
         def link(s: Symbol) -> str | None:
-            return self.target.permalink(s.file, s.start, s.end) if s.file else None
+            if s.file is None:
+                return None
+            if s.file in pages:
+                return f"{NOTEBOOK_TO_SOURCE}{pages[s.file]}#{anchor_id(s.sym)}"
+            return self.target.permalink(s.file, s.start, s.end)
 
-        dot = graphmod.to_dot(g, spec, link)
+        dot = graphmod.to_dot(g, spec, link, self.describe)
         svg = graphmod.render(dot, "svg").decode("utf-8")
-        return GraphView(dot.source, svg, len(g.nodes), len(g.edges))
+        inline = graphmod.inline_svg(svg, g, self.describe)
+        return GraphView(dot.source, svg, len(g.nodes), len(g.edges), inline, g.cut_note)
+
+    def describe(self, sym: Symbol) -> str:
+        """Hover text of a graph node: the declaration's first line and ``file:line``."""
+        if sym.file is None or sym.start is None:
+            return f"{sym.sym}\n{sym.pkg} (outside the corpus)"
+        try:
+            with (self.target.root / sym.file).open(encoding="utf-8", errors="replace") as fh:
+                for n, line in enumerate(fh, 1):
+                    if n == sym.start:
+                        signature = line.strip().removesuffix("{").strip()
+                        break
+                else:
+                    signature = sym.sym
+        except OSError:
+            signature = sym.sym
+        return f"{signature}\n{sym.file}:{sym.start}"
+
+
+def _book_pages() -> dict[str, dict[str, str]]:
+    """corpus -> {file: page} when built inside the book, else nothing."""
+    path = os.environ.get(BOOK_PAGES_ENV)
+    if not path:
+        return {}
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8")).get("pages", {})
+    except (OSError, ValueError):
+        return {}
 
 
 def load(name: str, cache: str | None = None, lock: str | None = None) -> CorpusView:

@@ -3,7 +3,8 @@
 #   1. Debian packages that are missing: graphviz (call-graph rendering), golang-go and
 #      golang-golang-x-tools (x/tools `callgraph`, static analysis that compiles and runs
 #      nothing: the ground truth of the indexer-accuracy tests), etcd-server and etcd-client
-#      (the operator's real-etcd world);
+#      (the operator's real-etcd world), chromium (the book's browser tests; Playwright drives
+#      this system browser and never downloads one);
 #   2. a virtual environment in .venv with the locked development environment
 #      (requirements/dev.txt: every package pinned with its hashes, `make lock` regenerates it
 #      from pyproject.toml) and this project installed editable on top, without dependencies.
@@ -20,6 +21,7 @@ command -v go >/dev/null || want_debs+=(golang-go)
 command -v callgraph >/dev/null || want_debs+=(golang-golang-x-tools)
 command -v etcd >/dev/null || want_debs+=(etcd-server)
 command -v etcdctl >/dev/null || want_debs+=(etcd-client)
+command -v chromium >/dev/null || want_debs+=(chromium)
 if ((${#want_debs[@]})); then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing Debian packages: ${want_debs[*]}"

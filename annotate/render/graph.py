@@ -2,13 +2,19 @@
 
 Conventions follow go-callvis: a solid edge is a static call, a dashed edge a
 dynamic one (interface dispatch or a function value); calls made with ``go``
-and ``defer`` get their own colour and arrowhead.  Every node links to its
-permalink, so a click in the SVG lands on the function at the pinned commit.
+and ``defer`` get their own colour and arrowhead.  Every node links where the
+caller says (its source page in the book, else its permalink at the pinned
+commit), and its SVG ``<title>`` -- the hover text -- is the signature and
+``file:line``.  The legend lists only the edge kinds the graph has.  A graph too
+big to read can be cut (``GraphSpec.cut``): the deepest ring of nodes is dropped
+until it fits, and ``CallGraph.cut_note`` says what was left out.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +48,7 @@ class GraphSpec:
     max_nodes: int = 200
     rankdir: str = "LR"
     legend: bool = True
+    cut: bool = False  # too many nodes: drop the farthest ring(s) instead of refusing
 
 
 @dataclass
@@ -50,6 +57,7 @@ class CallGraph:
     nodes: dict[int, Symbol] = field(default_factory=dict)
     distance: dict[int, int] = field(default_factory=dict)
     edges: list[CallEdge] = field(default_factory=list)
+    cut_note: str = ""  # what was left out when the graph was cut to fit
 
 
 def _keep(sym: Symbol, spec: GraphSpec) -> bool:
@@ -88,6 +96,8 @@ def collect(idx: Index, spec: GraphSpec) -> CallGraph:
         frontier = nxt
         if len(graph.nodes) > spec.max_nodes:
             break
+    if len(graph.nodes) > spec.max_nodes and spec.cut:
+        _cut(graph, spec)
     if len(graph.nodes) > spec.max_nodes:
         raise GraphTooLarge(
             f"the graph has more than {spec.max_nodes} nodes at depth {spec.depth}; narrow it: "
@@ -102,6 +112,28 @@ def collect(idx: Index, spec: GraphSpec) -> CallGraph:
                 seen.add(key)
                 graph.edges.append(e)
     return graph
+
+
+def _cut(graph: CallGraph, spec: GraphSpec) -> None:
+    """Drop the farthest ring of nodes until the graph fits; note what went."""
+    dropped: dict[int, int] = {}
+    while len(graph.nodes) > spec.max_nodes:
+        far = max(graph.distance.values())
+        if far == 0:
+            break
+        ring = [sid for sid, d in graph.distance.items() if d == far]
+        dropped[far] = len(ring)
+        for sid in ring:
+            del graph.nodes[sid]
+            del graph.distance[sid]
+    kept = max(graph.distance.values(), default=0)
+    lost = sum(dropped.values())
+    # a ring cut at the frontier may also hide nodes collect() never reached
+    graph.cut_note = (
+        f"cut to depth {kept} of {spec.depth} to stay readable ({spec.max_nodes} nodes at most): "
+        f"{lost} symbol(s) {spec.direction.replace('both', 'linked')} at depth "
+        f"{', '.join(map(str, sorted(dropped)))} not shown, nor anything beyond them"
+    )
 
 
 def _label(sym: Symbol) -> str:
@@ -128,8 +160,13 @@ def _cluster_key(sym: Symbol, group: str) -> tuple[str, str] | None:
 
 
 def to_dot(
-    graph: CallGraph, spec: GraphSpec, link: Callable[[Symbol], str | None]
+    graph: CallGraph,
+    spec: GraphSpec,
+    link: Callable[[Symbol], str | None],
+    describe: Callable[[Symbol], str] | None = None,
 ) -> graphviz.Digraph:
+    """DOT of ``graph``; ``link`` gives each node's href, ``describe`` its hover text
+    (default: the go/ssa name and ``file:line``)."""
     dot = graphviz.Digraph("callgraph")
     dot.attr(
         rankdir=spec.rankdir,
@@ -167,9 +204,11 @@ def to_dot(
                 fontname="Helvetica",
             )
         for sym in sorted(members, key=lambda s: s.sym):
-            attrs = {"tooltip": sym.sym}
+            attrs = {"tooltip": describe(sym) if describe else default_description(sym)}
             if href := link(sym):
-                attrs.update(href=href, target="_blank")
+                attrs.update(href=href)
+                if href.startswith(("http://", "https://")):
+                    attrs.update(target="_blank")
             if sym.id in focus_ids:
                 attrs.update(fillcolor="#ffd966", penwidth="2")
             elif sym.external:
@@ -185,20 +224,38 @@ def to_dot(
         style["tooltip"] = f"{e.kind} call at {e.file}:{e.line}"
         dot.edge(str(e.caller.id), str(e.callee.id), **style)
     if spec.legend:
-        _legend(dot)
+        _legend(dot, graph)
     return dot
 
 
-def _legend(dot: graphviz.Digraph) -> None:
+def default_description(sym: Symbol) -> str:
+    where = f"{sym.file}:{sym.start}" if sym.file else f"{sym.pkg} (outside the corpus)"
+    return f"{sym.sym}\n{where}"
+
+
+LEGEND_ROWS = {
+    "static": ("static call", "solid", "call"),
+    "dynamic": ("dynamic call (interface, func value)", "dashed", "call"),
+    "go": ("go statement", "solid", "go"),
+    "defer": ("defer statement", "solid", "defer"),
+}
+
+
+def edge_kinds(graph: CallGraph) -> list[str]:
+    """The legend rows this graph needs, in legend order."""
+    present = {e.dispatch for e in graph.edges} | {e.mode for e in graph.edges}
+    return [kind for kind in LEGEND_ROWS if kind in present]
+
+
+def _legend(dot: graphviz.Digraph, graph: CallGraph) -> None:
+    kinds = edge_kinds(graph)
+    if not kinds:
+        return
     legend = graphviz.Digraph("cluster_legend")
-    legend.attr(label="legend", fontsize="10", style="rounded", color="#bbbbbb")
-    legend.attr("node", shape="plaintext", style="", fillcolor="", fontsize="9")
-    rows = [
-        ("static call", "solid", "call"),
-        ("dynamic call (interface, func value)", "dashed", "call"),
-        ("go statement", "solid", "go"),
-        ("defer statement", "solid", "defer"),
-    ]
+    legend.attr(label="legend", fontsize="8", style="rounded", color="#bbbbbb")
+    legend.attr("node", shape="plaintext", style="", fillcolor="", fontsize="8", height="0.2")
+    legend.attr("edge", arrowsize="0.5")
+    rows = [LEGEND_ROWS[k] for k in kinds]
     for i, (text, style, mode) in enumerate(rows):
         legend.node(f"legend_a{i}", "")
         legend.node(f"legend_b{i}", text)
@@ -264,3 +321,32 @@ class GraphvizFailed(UserError):
     """Graphviz is missing or refused the drawing."""
 
     exit_code = 3
+
+
+_XML_HEAD = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_NODE_TITLE = re.compile(
+    r'(<g id="(?:node|edge)\d+" class="(?:node|edge)">\s*<title>)([^<]*)(</title>)'
+)
+
+
+def inline_svg(svg: str, graph: CallGraph, describe: Callable[[Symbol], str] | None = None) -> str:
+    """Graphviz SVG made fit to sit inside an HTML page: no XML prologue, a class to style,
+    and each node's ``<title>`` (the browser's hover text) the signature and ``file:line``
+    instead of graphviz's internal node id."""
+    titles = {
+        str(sid): (describe(sym) if describe else default_description(sym))
+        for sid, sym in graph.nodes.items()
+    }
+    edge_titles = {
+        f"{e.caller.id}->{e.callee.id}": f"{e.kind} call at {e.file}:{e.line}" for e in graph.edges
+    }
+
+    def retitle(m: re.Match[str]) -> str:
+        key = html.unescape(m.group(2))
+        text = titles.get(key) or edge_titles.get(key)
+        if text is None and key.startswith("legend_"):
+            text = "legend"
+        return m.group(1) + (html.escape(text) if text else m.group(2)) + m.group(3)
+
+    body = _NODE_TITLE.sub(retitle, _XML_HEAD.sub("", svg, count=1))
+    return body.replace("<svg ", '<svg class="kit-graph-svg" role="img" ', 1)
