@@ -16,7 +16,7 @@ mains decide, as data a test or a notebook can look at.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -97,7 +97,10 @@ def parse_flags(argv: Sequence[str] = ()) -> OperatorFlags:
     defaults = OperatorFlags()
     values: dict[str, object] = {}
     bools = {"version": "print_version", "create-crd": "create_crd", "cluster-wide": "cluster_wide"}
-    valued = {"listen-addr": ("listen_addr", str), "chaos-level": ("chaos_level", int)}
+    valued: dict[str, tuple[str, Callable[[str], object]]] = {
+        "listen-addr": ("listen_addr", str),
+        "chaos-level": ("chaos_level", int),
+    }
     valued["gc-interval"] = ("gc_interval", _go_duration)
     # Go's flag syntax is walked by hand: argparse differs on '=' for booleans and on '--'
     args = list(argv)
