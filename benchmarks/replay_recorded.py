@@ -91,6 +91,8 @@ def main(argv: list[str]) -> int:
         print(f"wall seconds: {wall:.1f}")
         stem = Path(path).name.removesuffix(".gz").removesuffix(".json")
         d["wall_seconds"] = round(wall, 1)
+        # recorded relative to the repository root: no machine path goes into the results
+        d["source"] = os.path.relpath(os.path.abspath(path), ROOT)
         (RESULTS / f"replay-{stem}.json").write_text(
             json.dumps({k: v for k, v in d.items() if k != "examples"}, indent=2) + "\n"
         )
