@@ -154,11 +154,64 @@ def _progress(msg: str) -> None:
     print(f"annotate: {msg}", file=sys.stderr)
 
 
+class _IndexBars:
+    """Rich progress on a terminal for an index build: a bar of the files parsed, then a
+    spinner while the calls are resolved.  Other messages (a lock waited for, a corrupt
+    index) are printed as lines.  Used only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=output.console(stderr=True),
+            transient=True,
+        )
+        self.label = label
+        self.parsing: Any = None
+        self.resolving: Any = None
+
+    def __call__(self, msg: str) -> None:
+        if msg.startswith("parsing ") and self.parsing is None:
+            self.progress.start()
+            self.parsing = self.progress.add_task(f"{self.label}: parsing files", total=None)
+        elif msg == "resolving calls" and self.resolving is None:
+            if self.parsing is not None:
+                self.progress.update(self.parsing, visible=False)
+            self.resolving = self.progress.add_task(f"{self.label}: resolving calls", total=None)
+        else:
+            self.progress.console.print(f"annotate: {msg}", highlight=False)
+
+    def files(self, done: int, total: int) -> None:
+        if self.parsing is not None:
+            self.progress.update(self.parsing, completed=done, total=total)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
 def _ensure(t: target.Target, rebuild: bool = False) -> Any:
     from annotate.index import build
 
     build.leave_heap_to_exit = commands.leave_heap_to_exit
-    return t.ensure_index(rebuild=rebuild, progress=_progress)
+    if not sys.stderr.isatty():
+        return t.ensure_index(rebuild=rebuild, progress=_progress)
+    bars = _IndexBars(t.label.split("@")[0])
+    try:
+        return t.ensure_index(rebuild=rebuild, progress=bars)
+    finally:
+        bars.close()
 
 
 def _open(t: target.Target) -> Index:

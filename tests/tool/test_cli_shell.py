@@ -218,3 +218,15 @@ def test_sources_table_fits_the_terminal(tmp_path: Path, columns: int) -> None:
     table = [line for line in text.splitlines() if line.startswith(("┃", "│", "┏", "└"))]
     assert table and all(len(line.rstrip()) <= columns for line in table), text
     assert "state" in table[1] and sum("missing" in line for line in table) >= 3
+
+
+def test_index_progress_on_a_terminal_and_off_it(tmp_path: Path) -> None:
+    """On a terminal: a bar of the files parsed, then a spinner while calls are resolved.
+    Off it (a pipe, a log): plain lines, no escape sequences."""
+    code, text = _on_a_terminal(
+        "index", *DIR, "--rebuild", "--cache", str(tmp_path / "c"), columns=120
+    )
+    assert code == 0 and "parsing files" in text and "resolving calls" in text
+    ran = _cli("index", *DIR, "--rebuild", "--cache", str(tmp_path / "c"))
+    assert ran.returncode == 0 and "\x1b[" not in ran.stderr
+    assert "annotate: parsing" in ran.stderr and "annotate: resolving calls" in ran.stderr
