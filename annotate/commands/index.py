@@ -77,7 +77,7 @@ def _add_target(p: argparse.ArgumentParser) -> None:
     """CORPUS (optional: every corpus in the cache) or --dir/--import-path, and the platform."""
     p.add_argument("corpus", nargs="?", help="corpus name from the lock")
     p.add_argument(
-        "--corpus", dest="corpus_opt", metavar="NAME", help="corpus name (if SYMBOL is positional)"
+        "--corpus", dest="corpus_opt", metavar="NAME", help="corpus name from the lock (as CORPUS)"
     )
     p.add_argument("--dir", metavar="DIR", help="a Go directory instead of a corpus")
     p.add_argument("--import-path", metavar="ROOT", help="Go import path of --dir")
@@ -587,7 +587,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_external(p, True)
         if name == "callees":
             p.add_argument(
-                "--unresolved", action="store_true", help="also list calls we could not resolve"
+                "--unresolved",
+                action="store_true",
+                help="also list the calls that could not be resolved",
             )
         output.add_json(p, "calls")
         p.set_defaults(handler=handler)
@@ -638,6 +640,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_target(p)
     p.add_argument("--excluded", action="store_true", help="also list excluded files")
-    p.add_argument("--unresolved", action="store_true", help="also list unresolved calls")
+    p.add_argument(
+        "--unresolved", action="store_true", help="also list the calls that could not be resolved"
+    )
     output.add_json(p, "problems")
     p.set_defaults(handler=cmd_problems)
