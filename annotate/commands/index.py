@@ -77,7 +77,7 @@ def _add_target(p: argparse.ArgumentParser) -> None:
     """CORPUS (optional: every corpus in the cache) or --dir/--import-path, and the platform."""
     p.add_argument("corpus", nargs="?", help="corpus name from the lock")
     p.add_argument(
-        "--corpus", dest="corpus_opt", metavar="NAME", help="corpus name (if SYMBOL is positional)"
+        "--corpus", dest="corpus_opt", metavar="NAME", help="corpus name from the lock (as CORPUS)"
     )
     p.add_argument("--dir", metavar="DIR", help="a Go directory instead of a corpus")
     p.add_argument("--import-path", metavar="ROOT", help="Go import path of --dir")
@@ -154,11 +154,64 @@ def _progress(msg: str) -> None:
     print(f"annotate: {msg}", file=sys.stderr)
 
 
+class _IndexBars:
+    """Rich progress on a terminal for an index build: a bar of the files parsed, then a
+    spinner while the calls are resolved.  Other messages (a lock waited for, a corrupt
+    index) are printed as lines.  Used only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=output.console(stderr=True),
+            transient=True,
+        )
+        self.label = label
+        self.parsing: Any = None
+        self.resolving: Any = None
+
+    def __call__(self, msg: str) -> None:
+        if msg.startswith("parsing ") and self.parsing is None:
+            self.progress.start()
+            self.parsing = self.progress.add_task(f"{self.label}: parsing files", total=None)
+        elif msg == "resolving calls" and self.resolving is None:
+            if self.parsing is not None:
+                self.progress.update(self.parsing, visible=False)
+            self.resolving = self.progress.add_task(f"{self.label}: resolving calls", total=None)
+        else:
+            self.progress.console.print(f"annotate: {msg}", highlight=False)
+
+    def files(self, done: int, total: int) -> None:
+        if self.parsing is not None:
+            self.progress.update(self.parsing, completed=done, total=total)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
 def _ensure(t: target.Target, rebuild: bool = False) -> Any:
     from annotate.index import build
 
     build.leave_heap_to_exit = commands.leave_heap_to_exit
-    return t.ensure_index(rebuild=rebuild, progress=_progress)
+    if not sys.stderr.isatty():
+        return t.ensure_index(rebuild=rebuild, progress=_progress)
+    bars = _IndexBars(t.label.split("@")[0])
+    try:
+        return t.ensure_index(rebuild=rebuild, progress=bars)
+    finally:
+        bars.close()
 
 
 def _open(t: target.Target) -> Index:
@@ -534,7 +587,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_external(p, True)
         if name == "callees":
             p.add_argument(
-                "--unresolved", action="store_true", help="also list calls we could not resolve"
+                "--unresolved",
+                action="store_true",
+                help="also list the calls that could not be resolved",
             )
         output.add_json(p, "calls")
         p.set_defaults(handler=handler)
@@ -585,6 +640,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_target(p)
     p.add_argument("--excluded", action="store_true", help="also list excluded files")
-    p.add_argument("--unresolved", action="store_true", help="also list unresolved calls")
+    p.add_argument(
+        "--unresolved", action="store_true", help="also list the calls that could not be resolved"
+    )
     output.add_json(p, "problems")
     p.set_defaults(handler=cmd_problems)

@@ -526,7 +526,11 @@ def _build_into(
         # and its memory figures (inherited at start) stay its own.
         writer = dbwriter.Writer(conn) if len(paths) >= _WRITER_PROCESS_FILES else None
         try:
-            parsed = _parse_into(conn, root, import_root, todo, platform, workers, stats)
+            # a progress object with a ``files(done, total)`` method is told each file parsed
+            files_done = getattr(progress, "files", None)
+            parsed = _parse_into(
+                conn, root, import_root, todo, platform, workers, stats, files_done
+            )
             for rel in gone:
                 conn.execute("DELETE FROM files WHERE path = ?", (rel,))
             # files re-hashed but not re-parsed (same content, new mtime)
@@ -620,6 +624,7 @@ def _parse_into(
     platform: buildctx.Platform,
     workers: int | None,
     stats: dict[str, tuple[int, int]],
+    files_done: Callable[[int, int], None] | None = None,
 ) -> dict[str, resolve.FileInput]:
     """Parse ``todo`` in a process pool, store each file's row (with its (mtime, size)
     from ``stats``) as it arrives, and return the facts of the files parsed
@@ -650,8 +655,10 @@ def _parse_into(
             max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
         )
         try:
-            for result in pool.map(_parse_job, jobs, chunksize=16):
+            for done, result in enumerate(pool.map(_parse_job, jobs, chunksize=16), 1):
                 batch.append(result)
+                if files_done is not None and done % 16 == 0:
+                    files_done(done, len(jobs))
                 if len(batch) >= 256:
                     store(batch)
                     batch = []
@@ -665,9 +672,13 @@ def _parse_into(
             raise
         pool.shutdown(wait=True)
     else:
-        for job in jobs:
+        for done, job in enumerate(jobs, 1):
             batch.append(_parse_job(job))
+            if files_done is not None:
+                files_done(done, len(jobs))
     store(batch)
+    if files_done is not None:
+        files_done(len(jobs), len(jobs))
     conn.commit()
     return parsed
 

@@ -17,12 +17,50 @@ import argparse
 import json
 import math
 import sys
+from typing import Any
 
 from reference_impl import cli
 from reference_impl.operator.scenario import EnvironmentProblem, ScenarioError, load, run
 from reference_impl.operator.trace import CycleRecord
 
 PROG = "etcd-operator-0.9.4"
+
+
+class _Bar:
+    """A rich progress bar of scenario seconds on a terminal (the real-etcd world runs in
+    real time: minutes); nothing when stderr is not a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Bar:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:.0f}/{task.total:.0f} scenario s"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.progress.start()
+        return self
+
+    def tick(self, t: float, duration: float) -> None:
+        if self.progress is None:
+            return
+        if self.task is None:
+            self.task = self.progress.add_task(self.label, total=duration)
+        self.progress.update(self.task, completed=t)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _changed(cycle: CycleRecord, before: CycleRecord | None) -> bool:
@@ -84,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"{PROG} simulate: error: {err}", file=sys.stderr)
         return cli.BAD_INPUT
+    bar = _Bar(f"simulate {scn.cluster.name} ({args.world})")
     try:
-        result = run(scn, args.world, args.time_scale)
+        with bar:
+            result = run(scn, args.world, args.time_scale, on_tick=bar.tick)
     except ScenarioError as err:
         if args.debug:
             raise

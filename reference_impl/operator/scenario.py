@@ -25,6 +25,7 @@ the offending field, e.g.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,8 +206,10 @@ def run(
     world_kind: str = "fake",
     time_scale: float | None = None,
     sample_every: float = 1.0,
+    on_tick: Callable[[float, float], None] | None = None,
 ) -> Result:
-    """Run ``scn``; times in the result are scenario seconds (unscaled)."""
+    """Run ``scn``; times in the result are scenario seconds (unscaled).  ``on_tick(t,
+    duration)`` is told the scenario time reached (the command line's progress bar)."""
     if world_kind == "fake":
         from reference_impl.operator.fake import FakeWorld
 
@@ -237,6 +240,8 @@ def run(
             samples.append(_sample(world, op, ns, name, t))
             t += sample_every
             op.world.runtime.run_until(t * scale)
+            if on_tick is not None:
+                on_tick(min(t, scn.duration), scn.duration)
     finally:
         world.close()
     # Trace times are world seconds; report scenario seconds.

@@ -218,3 +218,49 @@ def test_sources_table_fits_the_terminal(tmp_path: Path, columns: int) -> None:
     table = [line for line in text.splitlines() if line.startswith(("┃", "│", "┏", "└"))]
     assert table and all(len(line.rstrip()) <= columns for line in table), text
     assert "state" in table[1] and sum("missing" in line for line in table) >= 3
+
+
+def test_index_progress_on_a_terminal_and_off_it(tmp_path: Path) -> None:
+    """On a terminal: a bar of the files parsed, then a spinner while calls are resolved.
+    Off it (a pipe, a log): plain lines, no escape sequences."""
+    code, text = _on_a_terminal(
+        "index", *DIR, "--rebuild", "--cache", str(tmp_path / "c"), columns=120
+    )
+    assert code == 0 and "parsing files" in text and "resolving calls" in text
+    ran = _cli("index", *DIR, "--rebuild", "--cache", str(tmp_path / "c"))
+    assert ran.returncode == 0 and "\x1b[" not in ran.stderr
+    assert "annotate: parsing" in ran.stderr and "annotate: resolving calls" in ran.stderr
+
+
+def _fixture_lock(tmp_path: Path) -> Path:
+    """A lock naming our own Go fixture as a corpus (hashes of its files)."""
+    import hashlib
+
+    files = sorted(p for p in FIXTURE.rglob("*") if p.is_file())
+    lines = [
+        "[corpus.fixture]",
+        'repository = "example.com/fixture"',
+        'tag = "v0"',
+        f'commit = "{"0" * 40}"',
+        f'import_root = "{MODULE}"',
+        'reading_set = ["**"]',
+        "",
+        "[corpus.fixture.files]",
+    ]
+    for p in files:
+        rel = p.relative_to(FIXTURE).as_posix()
+        lines.append(f'"{rel}" = "{hashlib.sha256(p.read_bytes()).hexdigest()}"')
+    lock = tmp_path / "lock.toml"
+    lock.write_text("\n".join(lines) + "\n")
+    return lock
+
+
+def test_fetch_progress_on_a_terminal_labels_files(tmp_path: Path) -> None:
+    lock = _fixture_lock(tmp_path)
+    argv = ("fetch", "fixture", "--from", str(FIXTURE), "--lock", str(lock))
+    code, text = _on_a_terminal(*argv, "--cache", str(tmp_path / "a"), columns=120)
+    assert code == 0 and "verifying" in text and " files" in text, text
+    ran = _cli(*argv, "--cache", str(tmp_path / "b"), "--json")
+    assert ran.returncode == 0 and "\x1b[" not in ran.stderr, ran.stderr
+    (fetched,) = validate("fetch", ran.stdout)["corpora"]
+    assert fetched["state"] == "fetched" and fetched["files"] > 10
