@@ -79,3 +79,25 @@ def mapping_table(title: str, values: Mapping[str, Any]) -> None:
     print(title)
     for key, value in values.items():
         print(f"  {key}: {_fmt(value)}")
+
+
+def html_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
+    """A small HTML table, rendered the same in Jupyter and in the book (escaped cells).
+
+    >>> html_table(["a"], [["<b>"]]).data.count("&lt;b&gt;")
+    1
+    """
+    import html
+
+    from IPython.display import HTML
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
+    style = (
+        "<style>.p2 td, .p2 th {padding: 0.25em 0.8em; border-bottom: 1px solid #d0d7de}</style>"
+    )
+    return HTML(
+        f'{style}<table class="p2"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )

@@ -8,6 +8,10 @@ kubelet's ``setNode*Condition`` functions.  The two here ask the eviction manage
 ``node.status.conditions``.  The scheduler reads it from there.
 
 A node is the JSON of a v1.Node (a dict); it is updated in place, as Go updates ``*v1.Node``.
+
+Quirk kept: reason and message are written only on a status change, so a condition another
+writer left (upstream's TestUpdateExistingNodeStatus starts DiskPressure with reason
+``KubeletHasSufficientDisk``) keeps its words while only its heartbeat moves.
 """
 
 from __future__ import annotations

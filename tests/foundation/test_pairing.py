@@ -72,7 +72,7 @@ def test_beside_without_corpus_shows_python_and_fetch_hint(no_corpus):
 
 def test_beside_without_corpus_and_without_mirror_says_how_to_fetch(no_corpus):
     with pytest.raises(SymbolNotFound, match="annotate fetch kubernetes"):
-        pairing.beside("kubelet.NewMainKubelet")
+        pairing.beside("Kubelet.initializeRuntimeDependentModules")
 
 
 # --------------------------------------------------------------------------- notes, offline
@@ -158,7 +158,7 @@ def test_beside_with_corpus(kubernetes_corpus):
 
 @pytest.mark.corpus
 def test_beside_symbol_without_mirror_and_outside_reading_set(kubernetes_corpus):
-    pair = pairing.beside("kubelet.NewMainKubelet")
+    pair = pairing.beside("Kubelet.initializeRuntimeDependentModules")
     assert pair.excerpt is not None and pair.python == []
     assert "No Python mirror" in pair._repr_html_()
     vendored = pairing.beside("resource.Quantity).Cmp")

@@ -124,3 +124,32 @@ def test_pressure_condition_transitions(
     setter(node, "t3", False, record)
     assert events == [false_event, true_event, false_event]
     assert len(node["status"]["conditions"]) == 2  # updated in place, never appended twice
+
+
+def test_update_existing_node_status_keeps_reason_and_transition_time():
+    """Ported (the two pressure conditions) from TestUpdateExistingNodeStatus,
+    pkg/kubelet/kubelet_node_status_test.go: existing False conditions stay as they are -- even
+    the DiskPressure reason "KubeletHasSufficientDisk", which the setter would never write
+    itself -- only the heartbeat moves."""
+    old = "2012-01-01T00:00:00Z"
+
+    def cond(ctype, reason, message):
+        return {"type": ctype, "status": "False", "reason": reason, "message": message,
+                "lastHeartbeatTime": old, "lastTransitionTime": old}  # fmt: skip
+
+    memory = cond(
+        "MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"
+    )
+    disk = cond(
+        "DiskPressure", "KubeletHasSufficientDisk", "kubelet has sufficient disk space available"
+    )
+    node = {"status": {"conditions": [dict(memory), dict(disk)]}}
+    now = "2018-11-26T10:00:00Z"
+    set_node_memory_pressure_condition(node, now, False)
+    set_node_disk_pressure_condition(node, now, False)
+    for updated, expected in zip(node["status"]["conditions"], (memory, disk), strict=True):
+        assert updated["lastHeartbeatTime"] == now
+        assert updated["lastTransitionTime"] == old
+        assert {k: v for k, v in updated.items() if k != "lastHeartbeatTime"} == {
+            k: v for k, v in expected.items() if k != "lastHeartbeatTime"
+        }

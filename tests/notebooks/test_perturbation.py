@@ -11,8 +11,9 @@ What caught each change when this test was written (nbval numbers code cells fro
 asserts the notebooks named below fail and prints the cells with their section):
 
 * thresholds_met ``> 0`` -> ``< 0``: 02-synchronize-step-by-step Cell 4 ("Run it first", the
-  simulator funnel), Cells 29-31 (the trace table, the disk run) and Cell 32 (the exercise);
-  05-kill-node-status-scheduler Cell 17 ("Move the pressure yourself", the checked numbers);
+  simulator funnel), Cells 29-31 (the trace table, the disk run), Cell 32 ("Move it yourself",
+  the slider's checked numbers) and Cell 34 (the exercise); 05-kill-node-status-scheduler
+  Cell 17 ("Move the pressure yourself", the checked numbers);
 * ranking (``_exceeds``: usage above request) flipped: 03-signals-and-ranking Cell 21 ("Run it:
   who goes first?") and Cell 28 (the exercise);
 * MemberSet.pick_one ``min`` -> ``max``: 10-operator-pattern-and-reconcile Cell 25 (the

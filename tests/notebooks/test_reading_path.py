@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,48 @@ def test_malformed_path_names_the_step_and_field(tmp_path: Path):
     )
     with pytest.raises(reading_path.ReadingPathError, match=r"step 2 \(x1\): no mirror and no"):
         reading_path.load(bad)
+
+
+# --------------------------------------------------------------------------- no step named only
+
+
+def _section_text(notebook: str, section: str) -> str:
+    """The notebook's text form from the section's label to the next label (or the end)."""
+    text = (REPO / "notebooks" / f"{notebook}.md").read_text(encoding="utf-8")
+    start = text.index(f"({section})=")
+    following = re.search(r"^\([\w.:-]+\)=\s*$", text[start + 1 :], re.M)
+    return text[start : start + 1 + following.start()] if following else text[start:]
+
+
+def _note_symbol(name: str) -> str:
+    front = (REPO / "annotations" / name).read_text(encoding="utf-8").split("---")[1]
+    return re.search(r"^symbol:\s*(\S+)", front, re.M).group(1)
+
+
+def _names(query: str, go: str) -> bool:
+    """Does a view's query (``"kubelet.killPodNow"``, ``"Cluster.run"``) name ``go``?"""
+    if query.endswith(".md"):
+        return _note_symbol(query) == go
+    short = re.sub(r"[()*]", "", go)  # (*pkg.T).M -> pkg.T.M
+    return short == query or short.endswith("." + query) or short.endswith("/" + query)
+
+
+def _code(section: str) -> str:
+    return "\n".join(re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", section, re.S))
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.id)
+def test_no_step_is_named_only(step: reading_path.Step):
+    """Its section shows the Go (a note or an excerpt of the step's symbol) and runs its mirror
+    (beside it, or called in a code cell)."""
+    section = _section_text(step.notebook, step.section)
+    code = _code(section)
+    views = re.findall(r"\b(note|beside)\(\s*\"([^\"]+)\"", code)
+    shown = [kind for kind, query in views if _names(query, step.go)]
+    assert shown, f"{step.id}: section {step.section} shows no note or excerpt of {step.go}"
+    if step.mirror:
+        called = step.mirror.rsplit(".", 1)[-1]
+        assert "beside" in shown or re.search(rf"\b{re.escape(called)}\(", code), (
+            f"{step.id}: section {step.section} neither shows {step.mirror} beside the Go "
+            "nor runs it"
+        )

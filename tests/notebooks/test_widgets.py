@@ -80,10 +80,25 @@ def test_memory_pressure_widget_redraws_when_memory_moves(kernel):
     assert "memory.available: 50Mi" in moved
     assert "thresholds met: hard 100Mi, soft 300Mi" in moved
     assert "grace 0s" in moved and "BestEffort refused" in moved
-    _run(kernel, "explorer.children[3].value = 120")  # max pod grace: soft kill gets 120 s
+    _run(kernel, "explorer.children[4].value = 120")  # max pod grace: a soft kill gets 120 s
     _run(kernel, "explorer.children[0].value = 200")
     moved = _run(kernel, READ_LIVE.format(var="explorer"))
     assert "thresholds met: soft 300Mi" in moved and "grace 120s (wait <= 180s)" in moved
+
+
+@pytest.mark.notebook
+def test_grace_period_widget_waits_for_the_soft_grace_period(kernel):
+    setup = _prefix_until_widget(
+        NOTEBOOKS / "02-synchronize-step-by-step.ipynb", "reading_explorer"
+    )
+    default = _run(kernel, setup)
+    assert "met for their grace period: none" in default  # 250Mi, soft met for 30 s of 90 s
+    _run(kernel, "reading_explorer.children[2].value = 90")  # met for the whole grace period
+    moved = _run(kernel, READ_LIVE.format(var="reading_explorer"))
+    assert "met for their grace period: soft 300Mi" in moved and "grace 60s" in moved
+    _run(kernel, "reading_explorer.children[1].value = 300")  # a longer soft grace period
+    moved = _run(kernel, READ_LIVE.format(var="reading_explorer"))
+    assert "eviction: none" in moved and "MemoryPressure=True" in moved
 
 
 @pytest.mark.notebook
