@@ -731,24 +731,7 @@ class MultiSorter:
     @mirrors(f"(*{_EV}.multiSorter).Sort")
     def sort(self, pods: list[Pod]) -> None:
         self.pods = pods
-        keys = self._sort_keys(pods)
-        if keys is None:
-            go_sort(pods, self._less)
-            return
-        # Every cmp here is a comparison of one per-pod key (see ``_keyed``), so
-        # ``_less(p1, p2)`` is exactly ``key(p1) < key(p2)`` on the tuple of those keys.
-        # go_sort still runs Go's algorithm and asks the same questions in the same
-        # order, so the result is the same permutation (ties included); each question
-        # is just one tuple comparison instead of up to three closures: 100,000 pods
-        # rank in about a second instead of ten.  tests/eviction/test_rank_keys.py
-        # checks the two paths agree.
-        go_sort(pods, lambda p1, p2: keys[id(p1)] < keys[id(p2)])
-
-    def _sort_keys(self, pods: list[Pod]) -> dict[int, tuple[Any, ...]] | None:
-        key_funcs = [getattr(cmp, "sort_key", None) for cmp in self.cmp]
-        if not all(key_funcs):
-            return None
-        return {id(pod): tuple(key(pod) for key in key_funcs) for pod in pods}  # type: ignore[misc]
+        go_sort(pods, self._less)
 
     @mirrors(f"(*{_EV}.multiSorter).Less")
     def _less(self, p1: Pod, p2: Pod) -> bool:
@@ -796,14 +779,6 @@ def priority(p1: Pod, p2: Pod) -> int:
     if priority1 == priority2:
         return 0
     return 1 if priority1 > priority2 else -1
-
-
-def _priority_key(pod: Pod) -> int:
-    # priority(p1, p2) < 0 exactly when this key is smaller (0 for all while the gate is off).
-    return get_pod_priority(pod) if features.enabled(features.POD_PRIORITY) else 0
-
-
-priority.sort_key = _priority_key  # type: ignore[attr-defined]
 
 
 @mirrors(f"{_EV}.cmpBool")
@@ -913,13 +888,6 @@ def _exceeds(measure: _Measure) -> CmpFunc:
             return cmp_bool(not p1_found, not p2_found)
         return cmp_bool(p1_usage > p1_request, p2_usage > p2_request)
 
-    def sort_key(pod: Pod) -> tuple[int, int]:
-        # compare(p1, p2) < 0 exactly when sort_key(p1) < sort_key(p2): no stats first
-        # (all alike), then usage above request (True first), then the rest.
-        found, usage, request = measure(pod)
-        return (0, 0) if not found else (1, 0 if usage > request else 1)
-
-    compare.sort_key = sort_key  # type: ignore[attr-defined]
     return compare
 
 
@@ -934,13 +902,6 @@ def _above_request(measure: _Measure) -> CmpFunc:
         above1, above2 = p1_usage - p1_request, p2_usage - p2_request
         return (above2 > above1) - (above2 < above1)
 
-    def sort_key(pod: Pod) -> tuple[int, int]:
-        # compare(p1, p2) < 0 exactly when sort_key(p1) < sort_key(p2): no stats first
-        # (all alike), then the largest usage above request.
-        found, usage, request = measure(pod)
-        return (0, 0) if not found else (1, request - usage)
-
-    compare.sort_key = sort_key  # type: ignore[attr-defined]
     return compare
 
 
