@@ -272,3 +272,33 @@ def test_long_code_panels_open_at_the_noted_lines(book_html: Path, browser) -> N
     assert defaults, f"no defaults panel was scrolled to a noted line: {opened}"
     href, line, top = defaults[0]
     assert 160 <= line <= 204 and top > 0, (href, line, top)
+
+
+def test_plots_are_not_shrunk_below_their_drawn_size(book_html: Path, browser) -> None:
+    """A plot shown smaller than drawn shrinks its text (the old operator timelines printed
+    ~6 px text): every output image is shown at its natural size, a wide one scrolls in its
+    box (an image the notebook gives an explicit width keeps it: the author chose that
+    scale); the text of an SVG plot or call graph is at least 10 px high as rendered."""
+    page = open_page(browser)
+    shrunk, checked = [], 0
+    for path in sorted((book_html / "generated" / "notebooks").glob("*.html")):
+        page.goto(path.as_uri())
+        for src, shown, natural in page.evaluate(
+            """() => [...document.querySelectorAll('.cell_output img')]
+                .filter(i => i.naturalWidth > 0 && !i.hasAttribute('width'))
+                .map(i => [i.getAttribute('src'), i.getBoundingClientRect().width,
+                           i.naturalWidth])"""
+        ):
+            checked += 1
+            if shown < natural * 0.99:
+                shrunk.append(f"{path.name}: {src} shown {shown:.0f} px of {natural} px")
+        for size in page.evaluate(
+            """() => [...document.querySelectorAll('.cell_output svg text')]
+                .map(t => t.getBoundingClientRect().height)"""
+        ):
+            checked += 1
+            if 0 < size < 10:
+                shrunk.append(f"{path.name}: SVG text {size:.1f} px high")
+    COUNTS["plot images and SVG texts checked for size"] = checked
+    page.context.close()
+    assert not shrunk, "\n".join(shrunk[:20])
