@@ -245,6 +245,8 @@ def test_screenshots_of_the_key_pages(book_html: Path, browser) -> None:
                 page.evaluate(
                     "document.getElementById('eviction.managerImpl.synchronize')?.scrollIntoView()"
                 )
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)  # the theme's scroll-spy fills the page's contents list
             out = SCREENSHOTS / f"{name}-{'dark' if dark else 'light'}.png"
             page.screenshot(path=str(out))
             written.append(out)
