@@ -304,3 +304,21 @@ def test_plots_are_not_shrunk_below_their_drawn_size(book_html: Path, browser) -
     COUNTS["plot images and SVG texts checked for size"] = checked
     page.context.close()
     assert not shrunk, "\n".join(shrunk[:20])
+
+
+def test_symbol_search_finds_a_symbol_and_links_to_its_anchor(book_html: Path, browser) -> None:
+    index = book_html / "generated" / "source" / "index.html"
+    if not (book_html / SOURCE_PAGE).exists():
+        pytest.skip("no source pages in the built book (the sources are not in the cache)")
+    page = open_page(browser)
+    page.goto(index.as_uri())
+    page.fill("#kit-search-input", "managerImpl).synchronize")
+    hits = page.locator("#kit-search-results a")
+    assert hits.count() >= 1
+    titles = [hits.nth(i).get_attribute("title") for i in range(hits.count())]
+    n = next(i for i, t in enumerate(titles) if t and t.endswith("managerImpl).synchronize"))
+    hits.nth(n).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(SOURCE_PAGE + "#eviction.managerImpl.synchronize")
+    assert page.evaluate("!!document.getElementById('eviction.managerImpl.synchronize')")
+    page.context.close()
