@@ -247,19 +247,29 @@ def edge_kinds(graph: CallGraph) -> list[str]:
     return [kind for kind in LEGEND_ROWS if kind in present]
 
 
+LEGEND_GLYPH = {"call": "───▶", "go": "───▷", "defer": "───●"}
+
+
 def _legend(dot: graphviz.Digraph, graph: CallGraph) -> None:
+    """One small table node: a line glyph in each edge kind's colour and style, and its name."""
     kinds = edge_kinds(graph)
     if not kinds:
         return
     legend = graphviz.Digraph("cluster_legend")
-    legend.attr(label="legend", fontsize="8", style="rounded", color="#bbbbbb")
-    legend.attr("node", shape="plaintext", style="", fillcolor="", fontsize="8", height="0.2")
-    legend.attr("edge", arrowsize="0.5")
-    rows = [LEGEND_ROWS[k] for k in kinds]
-    for i, (text, style, mode) in enumerate(rows):
-        legend.node(f"legend_a{i}", "")
-        legend.node(f"legend_b{i}", text)
-        legend.edge(f"legend_a{i}", f"legend_b{i}", style=style, **MODE_STYLE[mode])
+    legend.attr(label="", style="rounded", color="#cccccc", margin="4")
+    rows = []
+    for kind in kinds:
+        text, style, mode = LEGEND_ROWS[kind]
+        glyph = LEGEND_GLYPH[mode]
+        if style == "dashed":
+            glyph = glyph.replace("─", "╌")
+        colour = MODE_STYLE[mode]["color"]
+        rows.append(
+            f'<tr><td align="left"><font color="{colour}">{glyph}</font></td>'
+            f'<td align="left">{html.escape(text)}</td></tr>'
+        )
+    label = f'<<table border="0" cellspacing="0" cellpadding="1">{"".join(rows)}</table>>'
+    legend.node("legend_table", label, shape="plaintext", fontsize="10", style="", fillcolor="")
     dot.subgraph(legend)
 
 

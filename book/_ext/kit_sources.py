@@ -58,6 +58,11 @@ class Built:
     mirror_urls: dict[str, str] = field(default_factory=dict)  # python name -> url from root
 
 
+def _title(path: str) -> str:
+    """A page title short enough for the navigation: the file and its directory."""
+    return "/".join(path.split("/")[-2:])
+
+
 def _go_page(corpus: str, file: str) -> str:
     return f"{corpus}/{file}"
 
@@ -289,8 +294,8 @@ def generate(app: Sphinx) -> Built:
             st = rendered.stats
             body = (
                 f"---\nhtml_theme.sidebar_secondary.remove: true\n---\n\n"
-                f"# `{file}`\n\n"
-                f"{corpus} at the pinned commit · [upstream]({permalink}) · "
+                f"# {_title(file)}\n\n"
+                f"`{file}` · {corpus} at the pinned commit · [upstream]({permalink}) · "
                 f"[all source pages]({prefix}index.md) · {st.linked} of {st.resolved} "
                 f"resolved call sites linked\n\n"
                 f"```{{raw}} html\n{rendered.html}\n```\n"
@@ -324,7 +329,7 @@ def generate(app: Sphinx) -> Built:
         built.python_links += made
         body = (
             f"---\nhtml_theme.sidebar_secondary.remove: true\n---\n\n"
-            f"# `{rel}`\n\nPython mirror · [all source pages]({prefix}index.md)\n\n"
+            f"# {_title(rel)}\n\n`{rel}` · Python mirror · [all source pages]({prefix}index.md)\n\n"
             f"```{{raw}} html\n{code}\n```\n"
         )
         out = SOURCE / f"{page}.md"

@@ -24,3 +24,15 @@ document.addEventListener("DOMContentLoaded", function () {
     box.dataset.kitOpenedAt = String(inside[0]);
   }
 });
+
+// Call graphs: shrink a wide graph to fit the column, but never below 3/4 of its drawn size
+// (node text stays >= 10 px); wider still, it scrolls in its box.
+document.addEventListener("DOMContentLoaded", function () {
+  for (const svg of document.querySelectorAll(".kit-graph svg")) {
+    const width = parseFloat(svg.getAttribute("width")) * 4 / 3; // graphviz sizes in pt
+    const box = svg.closest(".kit-graph");
+    if (!width || !box) continue;
+    const scale = Math.max(0.75, Math.min(1, box.clientWidth / width));
+    svg.style.width = width * scale + "px";
+  }
+});

@@ -245,6 +245,8 @@ def test_screenshots_of_the_key_pages(book_html: Path, browser) -> None:
                 page.evaluate(
                     "document.getElementById('eviction.managerImpl.synchronize')?.scrollIntoView()"
                 )
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)  # the theme's scroll-spy fills the page's contents list
             out = SCREENSHOTS / f"{name}-{'dark' if dark else 'light'}.png"
             page.screenshot(path=str(out))
             written.append(out)
@@ -272,3 +274,51 @@ def test_long_code_panels_open_at_the_noted_lines(book_html: Path, browser) -> N
     assert defaults, f"no defaults panel was scrolled to a noted line: {opened}"
     href, line, top = defaults[0]
     assert 160 <= line <= 204 and top > 0, (href, line, top)
+
+
+def test_plots_are_not_shrunk_below_their_drawn_size(book_html: Path, browser) -> None:
+    """A plot shown smaller than drawn shrinks its text (the old operator timelines printed
+    ~6 px text): every output image is shown at its natural size, a wide one scrolls in its
+    box (an image the notebook gives an explicit width keeps it: the author chose that
+    scale); the text of an SVG plot or call graph is at least 10 px high as rendered."""
+    page = open_page(browser)
+    shrunk, checked = [], 0
+    for path in sorted((book_html / "generated" / "notebooks").glob("*.html")):
+        page.goto(path.as_uri())
+        for src, shown, natural in page.evaluate(
+            """() => [...document.querySelectorAll('.cell_output img')]
+                .filter(i => i.naturalWidth > 0 && !i.hasAttribute('width'))
+                .map(i => [i.getAttribute('src'), i.getBoundingClientRect().width,
+                           i.naturalWidth])"""
+        ):
+            checked += 1
+            if shown < natural * 0.99:
+                shrunk.append(f"{path.name}: {src} shown {shown:.0f} px of {natural} px")
+        for size in page.evaluate(
+            """() => [...document.querySelectorAll('.cell_output svg text')]
+                .map(t => t.getBoundingClientRect().height)"""
+        ):
+            checked += 1
+            if 0 < size < 10:
+                shrunk.append(f"{path.name}: SVG text {size:.1f} px high")
+    COUNTS["plot images and SVG texts checked for size"] = checked
+    page.context.close()
+    assert not shrunk, "\n".join(shrunk[:20])
+
+
+def test_symbol_search_finds_a_symbol_and_links_to_its_anchor(book_html: Path, browser) -> None:
+    index = book_html / "generated" / "source" / "index.html"
+    if not (book_html / SOURCE_PAGE).exists():
+        pytest.skip("no source pages in the built book (the sources are not in the cache)")
+    page = open_page(browser)
+    page.goto(index.as_uri())
+    page.fill("#kit-search-input", "managerImpl).synchronize")
+    hits = page.locator("#kit-search-results a")
+    assert hits.count() >= 1
+    titles = [hits.nth(i).get_attribute("title") for i in range(hits.count())]
+    n = next(i for i, t in enumerate(titles) if t and t.endswith("managerImpl).synchronize"))
+    hits.nth(n).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(SOURCE_PAGE + "#eviction.managerImpl.synchronize")
+    assert page.evaluate("!!document.getElementById('eviction.managerImpl.synchronize')")
+    page.context.close()
