@@ -35,6 +35,9 @@ exclude_patterns = [
 suppress_warnings = ["myst.header"]
 
 nb_execution_mode = "cache"
+# No widget JavaScript from a CDN: the book is static and offline-capable (no kernel runs
+# behind a widget there); a widget cell shows the figure it drew at its default values.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True

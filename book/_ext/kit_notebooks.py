@@ -11,7 +11,7 @@ What the copy adds (the notebooks in notebooks/ are not touched):
   * a first Markdown cell: download the .ipynb, open it in a local JupyterLab, and -- when the
     project metadata names a repository (``[project.urls]`` in pyproject.toml) -- Binder;
   * a last code cell tagged ``remove-cell`` holding only a comment: a hash of the code and data
-    the notebook reads (annotate/, annotations/, sources.toml, examples/, the reference_impl
+    the notebook reads (annotate/ with its data: notes and the lock, examples/, the reference_impl
     subpackages it imports, and which corpora are in the cache).  MyST-NB's jupyter-cache keys
     a notebook on its code cells, so a change to the mirror a notebook imports re-executes that
     notebook, and only it.
@@ -33,7 +33,8 @@ LOG = logging.getLogger(__name__)
 SOURCE = REPO / "notebooks"
 TARGET = GENERATED / "notebooks"
 DOC_PREFIX = "generated/notebooks/"
-SHARED_INPUTS = ["annotate", "annotations", "sources.toml", "examples"]
+# annotate/ holds the lock and the notes too (annotate/data/)
+SHARED_INPUTS = ["annotate", "examples"]
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+reference_impl\.(\w+)", re.MULTILINE)
 _STARTED: dict[str, float] = {}
 _BUILD_START = time.time()

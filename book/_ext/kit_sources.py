@@ -180,7 +180,7 @@ def _package_linker(corpus: str, commit: str, root: Path):
 
 
 def _manifest_dirs() -> set[str]:
-    manifest = REPO / "locks" / "kubernetes-full.tree"
+    manifest = REPO / "annotate" / "data" / "locks" / "kubernetes-full.tree"
     dirs: set[str] = set()
     if manifest.exists():
         for line in manifest.read_text(encoding="utf-8").splitlines():

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-COPY = ["book", "notebooks", "annotate", "annotations", "reference_impl", "examples"]
+COPY = ["book", "notebooks", "annotate", "reference_impl", "examples"]
 
 
 def test_book_builds_with_an_empty_cache_and_says_how_to_fetch(tmp_path: Path) -> None:
@@ -23,7 +23,7 @@ def test_book_builds_with_an_empty_cache_and_says_how_to_fetch(tmp_path: Path) -
     ignore = shutil.ignore_patterns("_build", "generated", "__pycache__", "*.pyc")
     for name in COPY:
         shutil.copytree(REPO / name, repo / name, ignore=ignore, symlinks=True)
-    for name in ("sources.toml", "pyproject.toml"):
+    for name in ("pyproject.toml",):
         shutil.copy2(REPO / name, repo / name)
     empty = tmp_path / "empty-cache"
     empty.mkdir()
