@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from reference_impl.eviction.helpers import (
     is_hard_eviction_threshold,
@@ -26,7 +27,8 @@ from reference_impl.quantity import must_parse
 from reference_impl.scheduler.predicates import check_node_memory_pressure_predicate
 
 _T0 = datetime(2018, 11, 26, 10, 0, tzinfo=UTC)
-_QOS_PODS = {
+# typed: mypy would infer dict[str, object] from the two differently shaped pods
+_QOS_PODS: dict[str, dict[str, Any]] = {
     "BestEffort": {"spec": {"containers": [{"name": "c"}]}},
     "Burstable": {
         "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "128Mi"}}}]}
