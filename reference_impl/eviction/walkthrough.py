@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from reference_impl.eviction.helpers import (
     is_hard_eviction_threshold,
@@ -26,7 +27,7 @@ from reference_impl.quantity import must_parse
 from reference_impl.scheduler.predicates import check_node_memory_pressure_predicate
 
 _T0 = datetime(2018, 11, 26, 10, 0, tzinfo=UTC)
-_QOS_PODS = {
+_QOS_PODS: dict[str, dict[str, Any]] = {
     "BestEffort": {"spec": {"containers": [{"name": "c"}]}},
     "Burstable": {
         "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "128Mi"}}}]}
@@ -36,7 +37,13 @@ _QOS_PODS = {
 
 @dataclass(frozen=True)
 class MemoryPass:
-    """What one memory reading leads to, step by step along the path."""
+    """Mirrors no one Go type: what one memory reading leads to, step by step along the
+    path (``thresholdsMet`` ... ``CheckNodeMemoryPressurePredicate``, see the module docstring).
+
+    >>> p = memory_pass(50)
+    >>> p.met, p.kill_grace_s, p.memory_pressure
+    (('hard 100Mi', 'soft 300Mi'), 0, 'True')
+    """
 
     available_mi: int
     met: tuple[str, ...]  # "hard 100Mi", "soft 300Mi"
@@ -47,7 +54,11 @@ class MemoryPass:
     scheduler: tuple[tuple[str, bool], ...]  # (QoS class, fits)
 
     def lines(self) -> list[str]:
-        """The pass as ``name: value`` lines (what the notebooks print and check)."""
+        """The pass as ``name: value`` lines (what the notebooks print and check).
+
+        >>> memory_pass(400).lines()[:2]
+        ['memory.available: 400Mi', 'thresholds met: none']
+        """
         evicted = (
             "none"
             if self.kill_grace_s is None
