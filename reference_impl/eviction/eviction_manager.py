@@ -98,7 +98,7 @@ def _go_list(items: list[str]) -> str:
 
 
 class Manager:
-    """``managerImpl``: the eviction manager and its pod admission handler.
+    """Mirrors ``managerImpl``: the eviction manager and its pod admission handler.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> from reference_impl.clock import FakeClock
@@ -176,10 +176,37 @@ class Manager:
     # -- admission ------------------------------------------------------------
     @mirrors(f"{_MGR}.Admit")
     def admit(self, attrs: PodAdmitAttributes) -> PodAdmitResult:
-        """Refuse pods that would make pressure worse.
+        """Mirrors ``(*managerImpl).Admit``: refuse pods that would make pressure worse.
 
         Under memory pressure only best-effort pods are refused; under any other
         pressure every pod is (critical pods pass when the annotation gate is on).
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.admit(PodAdmitAttributes(pod=web)).admit
+        True
+        >>> m.node_conditions = ["DiskPressure"]
+        >>> r = m.admit(PodAdmitAttributes(pod=web))
+        >>> r.admit, r.reason, r.message
+        (False, 'Evicted', 'The node was low on resource: [DiskPressure].')
         """
         with self._lock:
             if not self.node_conditions:
@@ -208,11 +235,39 @@ class Manager:
         *,
         in_thread: bool = False,
     ) -> MonitorLoop:
-        """Return the monitoring loop; run it with ``step()``/``run_for()`` on the clock.
+        """Mirrors ``(*managerImpl).Start``: return the monitoring loop; run it with
+        ``step()``/``run_for()`` on the clock.
 
         Go starts a goroutine that never returns.  Here the loop is an object the
         caller drives, so a fake clock controls it completely; ``in_thread=True``
         runs it in a daemon thread instead (meant for a real clock).
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> loop = m.start(
+        ...     FakeDiskInfoProvider(False), lambda: [], lambda p: True, timedelta(seconds=10)
+        ... )
+        >>> loop.run_for(timedelta(seconds=30))
+        >>> loop.iterations, m.clock.now().time()
+        (3, datetime.time(0, 0, 30))
         """
         loop = MonitorLoop(
             self, disk_info_provider, pod_func, pod_cleaned_up_func, monitoring_interval
@@ -223,16 +278,100 @@ class Manager:
 
     @mirrors(f"{_MGR}.IsUnderMemoryPressure")
     def is_under_memory_pressure(self) -> bool:
+        """Mirrors ``(*managerImpl).IsUnderMemoryPressure``: is MemoryPressure a node condition?
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.is_under_memory_pressure()
+        False
+        >>> m.node_conditions = ["MemoryPressure"]
+        >>> m.is_under_memory_pressure()
+        True
+        """
         with self._lock:
             return NODE_MEMORY_PRESSURE in self.node_conditions
 
     @mirrors(f"{_MGR}.IsUnderDiskPressure")
     def is_under_disk_pressure(self) -> bool:
+        """Mirrors ``(*managerImpl).IsUnderDiskPressure``: is DiskPressure a node condition?
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.is_under_disk_pressure()
+        False
+        >>> m.node_conditions = ["DiskPressure"]
+        >>> m.is_under_disk_pressure()
+        True
+        """
         with self._lock:
             return NODE_DISK_PRESSURE in self.node_conditions
 
     @mirrors(f"{_MGR}.IsUnderPIDPressure")
     def is_under_pid_pressure(self) -> bool:
+        """Mirrors ``(*managerImpl).IsUnderPIDPressure``: is PIDPressure a node condition?
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.is_under_pid_pressure()
+        False
+        >>> m.node_conditions = ["PIDPressure"]
+        >>> m.is_under_pid_pressure()
+        True
+        """
         with self._lock:
             return NODE_PID_PRESSURE in self.node_conditions
 
@@ -241,7 +380,32 @@ class Manager:
     def synchronize(
         self, disk_info_provider: DiskInfoProvider, pod_func: ActivePodsFunc
     ) -> list[Pod] | None:
-        """One pass; returns the evicted pods, or None when no pod was killed."""
+        """Mirrors ``(*managerImpl).synchronize``: one pass; returns the evicted pods, or
+        None when no pod was killed.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.synchronize(FakeDiskInfoProvider(False), lambda: [web]) is None
+        True
+        """
         now = self.clock.now()
         trace = SyncTrace(time=now.isoformat()) if self.record_traces else None
         self.last_trace = trace
@@ -418,7 +582,34 @@ class Manager:
 
     @mirrors(f"{_MGR}.waitForPodsCleanup")
     def wait_for_pods_cleanup(self, pod_cleaned_up_func: PodCleanedUpFunc, pods: list[Pod]) -> bool:
-        """Poll every second (on the clock) until all pods are cleaned up, up to 30 s."""
+        """Mirrors ``(*managerImpl).waitForPodsCleanup``: poll every second (on the clock)
+        until all pods are cleaned up, up to 30 s.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.wait_for_pods_cleanup(lambda pod: False, [web]), m.clock.now().time()
+        (False, datetime.time(0, 0, 30))
+        >>> m.wait_for_pods_cleanup(lambda pod: True, [web]), m.clock.now().time()
+        (True, datetime.time(0, 0, 31))
+        """
         deadline = self.clock.now() + POD_CLEANUP_TIMEOUT
         while True:
             self.clock.sleep(POD_CLEANUP_POLL_FREQ)
@@ -429,7 +620,32 @@ class Manager:
 
     @mirrors(f"{_MGR}.reclaimNodeLevelResources")
     def reclaim_node_level_resources(self, resource_to_reclaim: str) -> bool:
-        """Run container and image GC; True if that alone relieved every threshold."""
+        """Mirrors ``(*managerImpl).reclaimNodeLevelResources``: run container and image
+        GC; True if that alone relieved every threshold.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.reclaim_node_level_resources("memory")  # no reclaim function for memory
+        False
+        """
         funcs = self.resource_to_node_reclaim_funcs.get(resource_to_reclaim, [])
         record: dict[str, Any] = {"resource": resource_to_reclaim, "ran": [], "errors": []}
         if self.last_trace is not None:
@@ -460,7 +676,32 @@ class Manager:
     # -- local storage isolation ------------------------------------------------------
     @mirrors(f"{_MGR}.localStorageEviction")
     def local_storage_eviction(self, summary: Summary, pods: list[Pod]) -> list[Pod]:
-        """Evict every pod over an emptyDir sizeLimit or an ephemeral-storage limit."""
+        """Mirrors ``(*managerImpl).localStorageEviction``: evict every pod over an
+        emptyDir sizeLimit or an ephemeral-storage limit.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.local_storage_eviction({"pods": []}, [web])  # no stats for web: skipped
+        []
+        """
         stats_func = h.cached_stats_func(summary.get("pods") or [])
         evicted = []
         for pod in pods:
@@ -483,6 +724,32 @@ class Manager:
 
     @mirrors(f"{_MGR}.emptyDirLimitEviction")
     def empty_dir_limit_eviction(self, pod_stats: PodStats, pod: Pod) -> bool:
+        """Mirrors ``(*managerImpl).emptyDirLimitEviction``: evict the pod if an emptyDir
+        volume uses more than its sizeLimit.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.empty_dir_limit_eviction({}, web)  # web has no emptyDir sizeLimit
+        False
+        """
         used_by_volume = _volume_used_bytes(pod_stats, pod)
         limits = parsed(pod).empty_dir_limits
         if not limits:
@@ -495,6 +762,32 @@ class Manager:
 
     @mirrors(f"{_MGR}.podEphemeralStorageLimitEviction")
     def pod_ephemeral_storage_limit_eviction(self, pod_stats: PodStats, pod: Pod) -> bool:
+        """Mirrors ``(*managerImpl).podEphemeralStorageLimitEviction``: evict the pod if its
+        local ephemeral storage exceeds the sum of its containers' limits.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.pod_ephemeral_storage_limit_eviction({}, web)  # web sets no limit
+        False
+        """
         if not parsed(pod).has_ephemeral_limit:
             return False
         _, limits = pod_requests_and_limits(pod)
@@ -518,6 +811,32 @@ class Manager:
 
     @mirrors(f"{_MGR}.containerEphemeralStorageLimitEviction")
     def container_ephemeral_storage_limit_eviction(self, pod_stats: PodStats, pod: Pod) -> bool:
+        """Mirrors ``(*managerImpl).containerEphemeralStorageLimitEviction``: evict the pod
+        if one container's logs (and rootfs, without a dedicated image fs) exceed its limit.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.container_ephemeral_storage_limit_eviction({}, web)  # web sets no limit
+        False
+        """
         limits: dict[str, Quantity] = {}
         for container in parsed(pod).containers:
             limit = container.limits.get(RESOURCE_EPHEMERAL_STORAGE)
@@ -540,7 +859,34 @@ class Manager:
 
     @mirrors(f"{_MGR}.evictPod")
     def evict_pod(self, pod: Pod, resource_name: str, evict_msg: str) -> bool:
-        """Kill a pod for local storage, with no grace period (critical static pods excepted)."""
+        """Mirrors ``(*managerImpl).evictPod``: kill a pod for local storage, with no grace
+        period (critical static pods excepted).
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from reference_impl.clock import FakeClock
+        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
+        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
+        >>> gc, killer = FakeDiskGC(), FakePodKiller()
+        >>> m = new_manager(
+        ...     FakeSummaryProvider(),
+        ...     Config(0, timedelta(minutes=5), []),
+        ...     killer,
+        ...     gc,
+        ...     gc,
+        ...     FakeRecorder(),
+        ...     None,
+        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
+        ... )
+        >>> web = {
+        ...     "metadata": {"name": "web", "namespace": "default"},
+        ...     "spec": {"containers": [{"name": "c"}]},
+        ... }
+        >>> m.evict_pod(web, "ephemeral-storage", "too big")
+        True
+        >>> killer.grace_period_override, killer.status["message"]
+        (0, 'The node was low on resource: ephemeral-storage.')
+        """
         if (
             features.enabled(features.EXPERIMENTAL_CRITICAL_POD_ANNOTATION)
             and is_critical_pod(pod)

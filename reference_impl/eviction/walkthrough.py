@@ -38,7 +38,13 @@ _QOS_PODS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class MemoryPass:
-    """What one memory reading leads to, step by step along the path."""
+    """Mirrors no one Go type: what one memory reading leads to, step by step along the
+    path (``thresholdsMet`` ... ``CheckNodeMemoryPressurePredicate``, see the module docstring).
+
+    >>> p = memory_pass(50)
+    >>> p.met, p.kill_grace_s, p.memory_pressure
+    (('hard 100Mi', 'soft 300Mi'), 0, 'True')
+    """
 
     available_mi: int
     met: tuple[str, ...]  # "hard 100Mi", "soft 300Mi"
@@ -49,7 +55,11 @@ class MemoryPass:
     scheduler: tuple[tuple[str, bool], ...]  # (QoS class, fits)
 
     def lines(self) -> list[str]:
-        """The pass as ``name: value`` lines (what the notebooks print and check)."""
+        """The pass as ``name: value`` lines (what the notebooks print and check).
+
+        >>> memory_pass(400).lines()[:2]
+        ['memory.available: 400Mi', 'thresholds met: none']
+        """
         evicted = (
             "none"
             if self.kill_grace_s is None

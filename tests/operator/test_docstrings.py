@@ -16,7 +16,17 @@ import pytest
 
 from .test_mirrors import MIRROR_MODULES
 
-MODULES = [*MIRROR_MODULES, "reference_impl.operator.builder"]
+MODULES = [
+    *MIRROR_MODULES,
+    "reference_impl.operator.builder",
+    # the resource types and interfaces: dataclasses and Protocols are public defs too
+    "reference_impl.operator.api.backup_types",
+    "reference_impl.operator.api.restore_types",
+    "reference_impl.operator.api.meta",
+    "reference_impl.operator.backup.reader",
+    "reference_impl.operator.backup.writer",
+    "reference_impl.operator.etcdutil.client",
+]
 
 
 def _short(sym: str) -> str:
@@ -43,7 +53,12 @@ def _defs(mod: Any) -> list[tuple[str, Any, str]]:
                 elif isinstance(m, classmethod | staticmethod):
                     m = m.__func__
                 if inspect.isfunction(m) and not mn.startswith("_"):
-                    out.append((f"{n}.{mn}", m, m.__doc__ or ""))
+                    # A Protocol's method is a bare signature: it must still name its Go
+                    # method, but its example is the class's (an implementation at work).
+                    doc = m.__doc__ or ""
+                    if getattr(obj, "_is_protocol", False) and "Mirrors" in doc:
+                        doc += obj.__dict__.get("__doc__") or ""
+                    out.append((f"{n}.{mn}", m, doc))
     return out
 
 

@@ -20,6 +20,12 @@ STORAGE_LOCAL = "Local"  # not upstream: see the module docstring
 
 @dataclass
 class BackupPolicy:
+    """Mirrors ``v1beta2.BackupPolicy``: timeout, interval (0 = one-shot) and how many to keep.
+
+    >>> BackupPolicy(backup_interval_in_second=60, max_backups=3).timeout_in_second
+    0
+    """
+
     timeout_in_second: int = 0
     backup_interval_in_second: int = 0
     max_backups: int = 0
@@ -27,7 +33,12 @@ class BackupPolicy:
 
 @dataclass
 class StorageSource:
-    """S3BackupSource / ABSBackupSource / GCSBackupSource, flattened: a path and a secret."""
+    """Mirrors ``v1beta2.S3BackupSource`` / ``v1beta2.ABSBackupSource`` /
+    ``v1beta2.GCSBackupSource``, flattened: a path and a secret.
+
+    >>> StorageSource(path="bucket/etcd.backup", secret="aws").force_path_style
+    False
+    """
 
     path: str = ""
     secret: str = ""
@@ -37,6 +48,13 @@ class StorageSource:
 
 @dataclass
 class BackupSpec:
+    """Mirrors ``v1beta2.BackupSpec``: which endpoints to snapshot, and where to put it.
+
+    >>> spec = BackupSpec(["http://ex-client:2379"], STORAGE_LOCAL, local=StorageSource("b/x"))
+    >>> spec.storage_type, spec.local.path if spec.local else None
+    ('Local', 'b/x')
+    """
+
     etcd_endpoints: list[str] = field(default_factory=list)
     storage_type: str = ""
     backup_policy: BackupPolicy | None = None
@@ -49,6 +67,12 @@ class BackupSpec:
 
 @dataclass
 class BackupStatus:
+    """Mirrors ``v1beta2.BackupStatus``: the outcome of the last backup.
+
+    >>> BackupStatus(succeeded=True, etcd_version="3.2.13", etcd_revision=7).reason
+    ''
+    """
+
     succeeded: bool = False
     reason: str = ""
     etcd_version: str = ""
@@ -58,6 +82,13 @@ class BackupStatus:
 
 @dataclass
 class EtcdBackup:
+    """Mirrors ``v1beta2.EtcdBackup``: the custom resource (metadata, spec, status).
+
+    >>> b = EtcdBackup(ObjectMeta(name="nightly", namespace="default"))
+    >>> b.metadata.name, b.spec.storage_type, b.status.succeeded
+    ('nightly', '', False)
+    """
+
     metadata: ObjectMeta = field(default_factory=ObjectMeta)
     spec: BackupSpec = field(default_factory=BackupSpec)
     status: BackupStatus = field(default_factory=BackupStatus)

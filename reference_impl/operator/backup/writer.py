@@ -21,15 +21,57 @@ _PKG = "github.com/coreos/etcd-operator/pkg/backup/writer"
 
 @mirrors(f"{_PKG}.Writer")
 class Writer(Protocol):
-    def write(self, path: str, data: bytes) -> int: ...
+    """Mirrors ``writer.Writer``: write, list and delete backup files (no ``context``).
 
-    def list(self, base_path: str) -> list[str]: ...
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     w: Writer = LocalDirWriter(d)
+    ...     w.write("ex/1.backup", b"snap"), w.list("ex/")
+    (4, ['ex/1.backup'])
+    """
 
-    def delete(self, path: str) -> None: ...
+    def write(self, path: str, data: bytes) -> int:
+        """Mirrors ``writer.Writer.Write``: store ``data`` at ``path``, return its size.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     LocalDirWriter(d).write("ex/1.backup", b"snap")
+        4
+        """
+        ...
+
+    def list(self, base_path: str) -> list[str]:
+        """Mirrors ``writer.Writer.List``: every file whose path starts with ``base_path``.
+
+        >>> ExtensionPointWriter("GCS").list("ex/")
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: GCS storage: ...
+        """
+        ...
+
+    def delete(self, path: str) -> None:
+        """Mirrors ``writer.Writer.Delete``: remove one backup file.
+
+        >>> ExtensionPointWriter("ABS").delete("ex/1.backup")
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: ABS storage: ...
+        """
+        ...
 
 
 class LocalDirWriter:
-    """A directory as a bucket.  Not upstream: the teaching backend."""
+    """Mirrors nothing: a directory as a bucket, the teaching backend (not upstream).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     w = LocalDirWriter(d)
+    ...     _ = w.write("ex/1.backup", b"a"), w.write("ex/2.backup", b"b")
+    ...     w.delete("ex/1.backup")
+    ...     w.list("ex/")
+    ['ex/2.backup']
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -41,6 +83,16 @@ class LocalDirWriter:
         return p
 
     def write(self, path: str, data: bytes) -> int:
+        """Mirrors ``writer.Writer.Write`` for a directory: through a ``.tmp`` file and a
+        rename, so a reader never sees half a snapshot; a path may not leave the directory.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     LocalDirWriter(d).write("../outside", b"x")
+        Traceback (most recent call last):
+        ...
+        ValueError: path escapes the backup directory: ../outside
+        """
         f = self._file(path)
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_suffix(f.suffix + ".tmp")
@@ -49,6 +101,17 @@ class LocalDirWriter:
         return len(data)
 
     def list(self, base_path: str) -> list[str]:
+        """Mirrors ``writer.Writer.List`` for a directory: sorted relative paths with the
+        prefix, leftover ``.tmp`` files skipped.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = LocalDirWriter(d)
+        ...     _ = w.write("ex/2.backup", b"b"), w.write("ex/1.backup", b"a")
+        ...     _ = w.write("other/1.backup", b"c")
+        ...     w.list("ex/")
+        ['ex/1.backup', 'ex/2.backup']
+        """
         # Like the S3 writer: every object whose key starts with base_path.
         out = []
         for f in self.root.rglob("*"):
@@ -58,11 +121,29 @@ class LocalDirWriter:
         return sorted(out)
 
     def delete(self, path: str) -> None:
+        """Mirrors ``writer.Writer.Delete`` for a directory.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = LocalDirWriter(d)
+        ...     _ = w.write("ex/1.backup", b"a")
+        ...     w.delete("ex/1.backup")
+        ...     w.list("")
+        []
+        """
         self._file(path).unlink()
 
 
 class ExtensionPointWriter:
-    """S3 / ABS / GCS: what upstream does, and where a real backend would plug in."""
+    """Mirrors nothing runnable: stands where v0.9.4's S3, ABS and GCS ``writer.Writer``
+    implementations are (and OSS, which came later), says what upstream does, and where a
+    real backend would plug in.
+
+    >>> ExtensionPointWriter("OSS").write("ex/1.backup", b"snap")
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: OSS storage: not in v0.9.4 (added after the release, PR #2065): ...
+    """
 
     _V094 = "supported by etcd-operator v0.9.4"
     UPSTREAM: ClassVar[dict[str, str]] = {
@@ -87,10 +168,31 @@ class ExtensionPointWriter:
         )
 
     def write(self, path: str, data: bytes) -> int:
+        """Mirrors ``writer.Writer.Write``: raises, naming what upstream does instead.
+
+        >>> ExtensionPointWriter("S3").write("ex/1.backup", b"snap")
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: S3 storage: supported by etcd-operator v0.9.4, s3_writer.go: ...
+        """
         raise self._unsupported()
 
     def list(self, base_path: str) -> list[str]:
+        """Mirrors ``writer.Writer.List``: raises, naming what upstream does instead.
+
+        >>> ExtensionPointWriter("GCS").list("ex/")
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: GCS storage: supported by etcd-operator v0.9.4, gcs_writer.go: ...
+        """
         raise self._unsupported()
 
     def delete(self, path: str) -> None:
+        """Mirrors ``writer.Writer.Delete``: raises, naming what upstream does instead.
+
+        >>> ExtensionPointWriter("ABS").delete("ex/1.backup")
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: ABS storage: supported by etcd-operator v0.9.4, abs_writer.go: ...
+        """
         raise self._unsupported()
