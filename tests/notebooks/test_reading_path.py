@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotate.reading import path as reading_path
+from annotate.reading.pairing import ANNOTATIONS
 
 REPO = Path(__file__).resolve().parents[2]
 STEPS = reading_path.load()
@@ -121,7 +122,7 @@ def _section_text(notebook: str, section: str) -> str:
 
 
 def _note_symbol(name: str) -> str:
-    front = (REPO / "annotations" / name).read_text(encoding="utf-8").split("---")[1]
+    front = (ANNOTATIONS / name).read_text(encoding="utf-8").split("---")[1]
     return re.search(r"^symbol:\s*(\S+)", front, re.M).group(1)
 
 
