@@ -33,8 +33,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-COPY = ["book", "notebooks", "annotate", "annotations", "reference_impl", "examples"]
-COPY_FILES = ["sources.toml", "pyproject.toml"]
+COPY = ["book", "notebooks", "annotate", "reference_impl", "examples"]  # annotate/data: lock, notes
+COPY_FILES = ["pyproject.toml"]
 EXECUTED = re.compile(r"\[book\] notebook (\S+): executed in")
 CHANGED_NOTEBOOK = "03-signals-and-ranking"
 CHANGED_MIRROR = "reference_impl/operator/__init__.py"
