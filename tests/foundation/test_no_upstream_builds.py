@@ -5,11 +5,14 @@ over it (static analysis, nothing compiled or run); it never builds or runs it. 
 fails when a tracked file (``git ls-files``)
 
 * is a Go file outside our own fixtures (``tests/fixtures/go/``), or
-* holds a command that builds or runs Go code — ``go test``, ``go build``, ``go run``,
-  ``go install``, ``go vet``, ``go generate``, ``go tool compile``/``link``, an
-  ``-overlay`` flag, or a subprocess argument list starting ``"go", "test"`` etc. — in a
-  script, Makefile, Python module, shell file, notebook, Markdown/RST doc, TOML/YAML/CFG
-  file or CI file.
+* holds a command that builds or runs Go code -- the go tool's test, build, run, install,
+  vet and generate subcommands, its compile/link tools, an overlay flag, or a subprocess
+  argument list starting with the go tool and one of those subcommands -- in a script,
+  Makefile, Python module, shell file, notebook, Markdown/RST doc, TOML/YAML/CFG file or CI
+  file.
+
+The example lines below are assembled from parts (``GO``), so this file itself holds no
+command line that a reader could copy and run.
 
 Allowed, each by exact file and line text: this guard (its patterns and their
 description) and prose that *describes Go's build semantics or forbids the commands*
@@ -27,6 +30,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = "tests/fixtures/go/"
 GUARD = "tests/foundation/test_no_upstream_builds.py"
+GO = "go"  # the tool's name, kept apart from its subcommands in the examples below
 
 # Go commands that compile or run code, written as a shell/Make/doc line would; and the same
 # as a Python subprocess argument list. re.ASCII: only ASCII whitespace/word characters,
@@ -47,19 +51,19 @@ SCANNED_NAMES = {"Makefile", "GNUmakefile", "Dockerfile", "run", "Jenkinsfile"}
 ALLOWED: dict[tuple[str, str], str] = {
     (
         "annotate/parse/buildctx.py",
-        '"""Build constraints: which Go files `go build` would compile for a target platform.',
+        f'"""Build constraints: which Go files `{GO} build` would compile for a target platform.',
     ): "describes the build-constraint semantics the indexer reproduces; runs nothing",
     (
         "annotate/parse/buildctx.py",
-        "cgo: bool = True  # `go build` on a native linux/amd64 host has cgo enabled",
+        f"cgo: bool = True  # `{GO} build` on a native linux/amd64 host has cgo enabled",
     ): "the default of a build-context flag the indexer evaluates; runs nothing",
     (
         "annotate/parse/buildctx.py",
-        'return "name starts with _ or . (ignored by go build)"',
+        f'return "name starts with _ or . (ignored by {GO} build)"',
     ): "an exclusion reason the indexer reports; runs nothing",
     (
         "annotate/parse/buildctx.py",
-        '"""Why ``go build`` for ``platform`` would not compile this file, or None."""',
+        f'"""Why ``{GO} build`` for ``platform`` would not compile this file, or None."""',
     ): "docstring of the build-constraint evaluator; runs nothing",
 }
 
@@ -117,13 +121,13 @@ def test_no_tracked_file_builds_or_runs_go() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "go test -c -vet=off -overlay overlay.json ./pkg/kubelet/eviction/",
-        "\tcd $(GOPATH)/src/k8s.io/kubernetes && go build ./cmd/kubelet",
-        'subprocess.run(["go", "test", "-run", "TestHarness"])',
-        "GOFLAGS=-overlay=/tmp/o.json callgraph ./...",
-        "!go run ./hack/gen.go",
-        "go   install k8s.io/kubernetes/cmd/kubelet",
-        "go vet ./...",
+        f"{GO} test -c -vet=off -{'overlay'} o.json ./pkg/a/",
+        f"\tcd $(GOPATH)/src/example.com/x && {GO} build ./cmd/b",
+        f'subprocess.run(["{GO}", "test", "-run", "TestX"])',
+        f"GOFLAGS=-{'overlay'}=/tmp/o.json callgraph ./...",
+        f"!{GO} run ./hack/gen.go",
+        f"{GO}   install example.com/x/cmd/b",
+        f"{GO} vet ./...",
     ],
 )
 def test_the_patterns_catch_build_commands(line: str) -> None:
