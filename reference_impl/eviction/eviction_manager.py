@@ -181,22 +181,8 @@ class Manager:
         Under memory pressure only best-effort pods are refused; under any other
         pressure every pod is (critical pods pass when the annotation gate is on).
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -242,22 +228,8 @@ class Manager:
         caller drives, so a fake clock controls it completely; ``in_thread=True``
         runs it in a daemon thread instead (meant for a real clock).
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -280,22 +252,8 @@ class Manager:
     def is_under_memory_pressure(self) -> bool:
         """Mirrors ``(*managerImpl).IsUnderMemoryPressure``: is MemoryPressure a node condition?
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -313,22 +271,8 @@ class Manager:
     def is_under_disk_pressure(self) -> bool:
         """Mirrors ``(*managerImpl).IsUnderDiskPressure``: is DiskPressure a node condition?
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -346,22 +290,8 @@ class Manager:
     def is_under_pid_pressure(self) -> bool:
         """Mirrors ``(*managerImpl).IsUnderPIDPressure``: is PIDPressure a node condition?
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -383,22 +313,8 @@ class Manager:
         """Mirrors ``(*managerImpl).synchronize``: one pass; returns the evicted pods, or
         None when no pod was killed.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -585,22 +501,8 @@ class Manager:
         """Mirrors ``(*managerImpl).waitForPodsCleanup``: poll every second (on the clock)
         until all pods are cleaned up, up to 30 s.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -623,22 +525,8 @@ class Manager:
         """Mirrors ``(*managerImpl).reclaimNodeLevelResources``: run container and image
         GC; True if that alone relieved every threshold.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -679,22 +567,8 @@ class Manager:
         """Mirrors ``(*managerImpl).localStorageEviction``: evict every pod over an
         emptyDir sizeLimit or an ephemeral-storage limit.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -727,22 +601,8 @@ class Manager:
         """Mirrors ``(*managerImpl).emptyDirLimitEviction``: evict the pod if an emptyDir
         volume uses more than its sizeLimit.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -765,22 +625,8 @@ class Manager:
         """Mirrors ``(*managerImpl).podEphemeralStorageLimitEviction``: evict the pod if its
         local ephemeral storage exceeds the sum of its containers' limits.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -814,22 +660,8 @@ class Manager:
         """Mirrors ``(*managerImpl).containerEphemeralStorageLimitEviction``: evict the pod
         if one container's logs (and rootfs, without a dedicated image fs) exceed its limit.
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},
@@ -862,22 +694,8 @@ class Manager:
         """Mirrors ``(*managerImpl).evictPod``: kill a pod for local storage, with no grace
         period (critical static pods excepted).
 
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from reference_impl.clock import FakeClock
-        >>> from reference_impl.eviction.fakes import FakeDiskGC, FakePodKiller, FakeRecorder
-        >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, FakeSummaryProvider
-        >>> from reference_impl.eviction.types import Config, PodAdmitAttributes
-        >>> gc, killer = FakeDiskGC(), FakePodKiller()
-        >>> m = new_manager(
-        ...     FakeSummaryProvider(),
-        ...     Config(0, timedelta(minutes=5), []),
-        ...     killer,
-        ...     gc,
-        ...     gc,
-        ...     FakeRecorder(),
-        ...     None,
-        ...     FakeClock(datetime(2018, 11, 26, tzinfo=timezone.utc)),
-        ... )
+        >>> from reference_impl.eviction.fakes import example_manager
+        >>> m, killer, gc = example_manager()
         >>> web = {
         ...     "metadata": {"name": "web", "namespace": "default"},
         ...     "spec": {"containers": [{"name": "c"}]},

@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reference_impl.clock import FakeClock
+from reference_impl.eviction.eviction_manager import Manager, new_manager
 from reference_impl.eviction.stats import validate_summary
-from reference_impl.eviction.types import Pod, Summary
+from reference_impl.eviction.types import Config, Pod, Summary
 
 
 @dataclass
@@ -150,3 +153,28 @@ class FakeRecorder:
     def eventf(self, obj: Any, event_type: str, reason: str, message_fmt: str, *args: Any) -> None:
         message = message_fmt % args if args else message_fmt
         self.events.append(f"{event_type} {reason} {message}")
+
+
+def example_manager() -> tuple[Manager, FakePodKiller, FakeDiskGC]:
+    """A manager on these fakes for short examples: no thresholds, an empty Summary, a fake
+    clock at 2018-11-26T00:00Z; returns (manager, its pod killer, its disk GC).
+
+    The docstring examples of :mod:`reference_impl.eviction.eviction_manager` start here, so
+    each shows only what its method does.
+
+    >>> m, killer, gc = example_manager()
+    >>> m.is_under_memory_pressure(), killer.killed, m.clock.now().isoformat()
+    (False, [], '2018-11-26T00:00:00+00:00')
+    """
+    gc, killer = FakeDiskGC(), FakePodKiller()
+    manager = new_manager(
+        FakeSummaryProvider(),
+        Config(0, timedelta(minutes=5), []),
+        killer,
+        gc,
+        gc,
+        FakeRecorder(),
+        None,
+        FakeClock(datetime(2018, 11, 26, tzinfo=UTC)),
+    )
+    return manager, killer, gc
