@@ -53,6 +53,7 @@ from reference_impl.eviction.pods import (
     pod_uid,
     pod_volumes,
 )
+from reference_impl.eviction.rankedsort import declare_reading, sort_by_ranks
 from reference_impl.eviction.stats import SYSTEM_CONTAINER_PODS, obs_time
 from reference_impl.eviction.types import (
     FS_STATS_LOCAL_VOLUME_SOURCE,
@@ -731,7 +732,11 @@ class MultiSorter:
     @mirrors(f"(*{_EV}.multiSorter).Sort")
     def sort(self, pods: list[Pod]) -> None:
         self.pods = pods
-        go_sort(pods, self._less)
+        # Same sort, same unstable order as go_sort(pods, self._less), but each comparison
+        # is called once per kind of pod rather than per Less: see rankedsort.py.  Falls
+        # back to the literal pairwise replay when a comparison cannot say what it reads.
+        if not sort_by_ranks(pods, self.cmp):
+            go_sort(pods, self._less)
 
     @mirrors(f"(*{_EV}.multiSorter).Less")
     def _less(self, p1: Pod, p2: Pod) -> bool:
@@ -779,6 +784,10 @@ def priority(p1: Pod, p2: Pod) -> int:
     if priority1 == priority2:
         return 0
     return 1 if priority1 > priority2 else -1
+
+
+# priority() reads nothing from a pod but its priority (the gate is the same for all pods).
+declare_reading(priority, get_pod_priority)
 
 
 @mirrors(f"{_EV}.cmpBool")
@@ -843,13 +852,15 @@ _Measure = Callable[[Pod], tuple[bool, int, int]]  # (stats found, usage, reques
 
 
 def _memoized(measure: _Measure) -> _Measure:
-    cache: dict[int, tuple[bool, int, int]] = {}
+    # The pod is kept with its numbers: while the memo lives its id cannot be reused by
+    # another pod, so an id never finds a stranger's numbers.
+    cache: dict[int, tuple[Pod, tuple[bool, int, int]]] = {}
 
     def lookup(pod: Pod) -> tuple[bool, int, int]:
         hit = cache.get(id(pod))
-        if hit is None:
-            hit = cache[id(pod)] = measure(pod)
-        return hit
+        if hit is None or hit[0] is not pod:
+            hit = cache[id(pod)] = (pod, measure(pod))
+        return hit[1]
 
     return lookup
 
@@ -878,7 +889,13 @@ def _disk_measure(
     return _memoized(measure)
 
 
-def _exceeds(measure: _Measure) -> CmpFunc:
+# ``source`` names what a measure reads (the resource and the stats function): when
+# exceedMemoryRequests(stats) and memory(stats) sort the same pods, rankedsort reads each
+# pod once for both.  Only within that one sort; nothing is kept across calls.
+_Source = tuple[Any, ...]
+
+
+def _exceeds(measure: _Measure, source: _Source) -> CmpFunc:
     """Pods with no stats first, then pods whose usage exceeds their request."""
 
     def compare(p1: Pod, p2: Pod) -> int:
@@ -888,10 +905,10 @@ def _exceeds(measure: _Measure) -> CmpFunc:
             return cmp_bool(not p1_found, not p2_found)
         return cmp_bool(p1_usage > p1_request, p2_usage > p2_request)
 
-    return compare
+    return declare_reading(compare, measure, same_as=source)
 
 
-def _above_request(measure: _Measure) -> CmpFunc:
+def _above_request(measure: _Measure, source: _Source) -> CmpFunc:
     """Pods with no stats first, then the largest usage above request."""
 
     def compare(p1: Pod, p2: Pod) -> int:
@@ -902,7 +919,7 @@ def _above_request(measure: _Measure) -> CmpFunc:
         above1, above2 = p1_usage - p1_request, p2_usage - p2_request
         return (above2 > above1) - (above2 < above1)
 
-    return compare
+    return declare_reading(compare, measure, same_as=source)
 
 
 @mirrors(f"{_EV}.exceedMemoryRequests")
@@ -923,7 +940,7 @@ def exceed_memory_requests(stats: StatsFunc) -> CmpFunc:
     >>> exceed_memory_requests(lambda p: (usage[p["metadata"]["uid"]], True))(over, under)
     -1
     """
-    return _exceeds(_memory_measure(stats))
+    return _exceeds(_memory_measure(stats), (RESOURCE_MEMORY, id(stats)))
 
 
 @mirrors(f"{_EV}.memory")
@@ -939,7 +956,7 @@ def memory(stats: StatsFunc) -> CmpFunc:
     >>> memory(lambda p: (usage[p["metadata"]["uid"]], True))(a, b)
     -1
     """
-    return _above_request(_memory_measure(stats))
+    return _above_request(_memory_measure(stats), (RESOURCE_MEMORY, id(stats)))
 
 
 @mirrors(f"{_EV}.exceedDiskRequests")
@@ -956,7 +973,8 @@ def exceed_disk_requests(
     >>> exceed_disk_requests(lambda p: (usage, True), ["root"], "disk")(a, a)
     0
     """
-    return _exceeds(_disk_measure(stats, fs_stats_to_measure, disk_resource, disk_resource))
+    source = (disk_resource, id(stats), tuple(fs_stats_to_measure), disk_resource)
+    return _exceeds(_disk_measure(stats, fs_stats_to_measure, disk_resource, disk_resource), source)
 
 
 @mirrors(f"{_EV}.disk")
@@ -977,7 +995,10 @@ def disk(stats: StatsFunc, fs_stats_to_measure: list[str], disk_resource: str) -
     >>> disk(lambda p: (usage[p["metadata"]["uid"]], True), ["root"], "disk")(a, b)
     -1
     """
-    return _above_request(_disk_measure(stats, fs_stats_to_measure, disk_resource, RESOURCE_DISK))
+    source = (disk_resource, id(stats), tuple(fs_stats_to_measure), RESOURCE_DISK)
+    return _above_request(
+        _disk_measure(stats, fs_stats_to_measure, disk_resource, RESOURCE_DISK), source
+    )
 
 
 @mirrors(f"{_EV}.rankMemoryPressure")
