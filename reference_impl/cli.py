@@ -11,11 +11,13 @@ quietly.  ``--json`` prints one JSON document on stdout.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 BAD_INPUT, USAGE, ENVIRONMENT, PANIC = 1, 2, 3, 4
@@ -27,6 +29,35 @@ class Terminated(BaseException):
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a command reads and works through a
+    large input, then resume it.
+
+    Why: reading 100,000 pods allocates millions of dicts and lists, and the collector
+    walks the young ones every few hundred allocations and, now and then, all of them:
+    2.5 of the 6 seconds ``explain`` took on 100,000 pods.  Reference counting still frees
+    every object that is not in a cycle, and the commands build no cycles worth waiting
+    for.  On resuming, the objects still alive (the input) are frozen, so that later and
+    final collections do not walk them again.
+
+    >>> import gc
+    >>> with collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def add_debug(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:

@@ -116,17 +116,18 @@ def _explain(args: argparse.Namespace) -> int:
     stdin_users = [a for a in (args.summary, args.pods, args.kubelet_flags) if a == "-"]
     if len(stdin_users) > 1:
         raise ExplainError("only one input can be read from stdin (-)")
-    summary = load_summary(args.summary)
-    pods = load_pods(args.pods)
-    settings = _settings(args)
-    try:
-        result = explain(summary, pods, settings)
-    except PodError as err:  # pods are validated lazily, as the kubelet reads them
-        raise ExplainError(f"pods {args.pods}: {err}") from None
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print(render(result))
+    with cli.collector_paused():  # 100,000 pods: see collector_paused
+        summary = load_summary(args.summary)
+        pods = load_pods(args.pods)
+        settings = _settings(args)
+        try:
+            result = explain(summary, pods, settings)
+        except PodError as err:  # pods are validated lazily, as the kubelet reads them
+            raise ExplainError(f"pods {args.pods}: {err}") from None
+        if args.json:
+            print(json.dumps(result.to_dict(), indent=2))
+        else:
+            print(render(result))
     return 0
 
 
