@@ -96,6 +96,28 @@ def test_real_resize_3_to_5_to_3(real: tuple[LocalEtcdWorld, Operator]) -> None:
     assert len(w.client_for(NS, "test-etcd").member_list()) == 3
 
 
+def _created_without_errors(name: str, attempts: int) -> tuple[LocalEtcdWorld, Operator]:
+    """A 3-member cluster whose creation met no error (the scenario's precondition).
+
+    On a loaded machine etcd can still refuse an add inside its health window even with a
+    7 s interval; the loop then re-reads the members and the seed's ID is no longer 0, so
+    the bug below cannot show.  That is the environment, not the mirror: start afresh, a
+    bounded number of times, and say so if it never holds.
+    """
+    errors: list[str] = []
+    for _ in range(attempts):
+        w = LocalEtcdWorld(seed=1, reconcile_interval=7.0)  # seed 1: the seed is not kept
+        op = Operator(w)
+        op.create(new_cluster(name, 3))
+        converged = op.wait_until(lambda: _converged(op, w, name, 3), 90, 0.5)  # noqa: B023
+        failed = [c.error for c in w.trace.cycles if c.error]
+        if converged and not failed:
+            return w, op
+        errors.append(failed[0] if failed else "did not converge to 3 members in 90 s")
+        w.close()
+    pytest.fail(f"creating a 3-member cluster met an error in {attempts} attempts: {errors}")
+
+
 def test_real_scale_down_removing_seed_loses_quorum_v094_bug() -> None:
     """v0.9.4 keeps the seed member's ID as 0 (see test_properties.py).  Scaling 3 -> 1
     "removes" the seed by ID 0 (etcd: member not found, taken as done) and deletes its pod:
@@ -103,12 +125,8 @@ def test_real_scale_down_removing_seed_loses_quorum_v094_bug() -> None:
     resource reports Available.  Needs a reconcile interval above etcd's 5 s health window,
     so that no add fails during creation (any error would make the loop re-read members).
     """
-    w = LocalEtcdWorld(seed=1, reconcile_interval=7.0)  # seed 1: the seed is not kept
+    w, op = _created_without_errors("demo", attempts=3)
     try:
-        op = Operator(w)
-        op.create(new_cluster("demo", 3))
-        assert op.wait_until(lambda: _converged(op, w, "demo", 3), 90, 0.5)
-        assert not any(c.error for c in w.trace.cycles)
         seed = w.trace.notes[0].detail
         op.set_size("demo", 1)
         assert op.wait_until(lambda: _converged(op, w, "demo", 1), 60, 0.5)
