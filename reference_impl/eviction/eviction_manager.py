@@ -230,10 +230,6 @@ class Manager:
 
         >>> from reference_impl.eviction.fakes import FakeDiskInfoProvider, example_manager
         >>> m, killer, gc = example_manager()
-        >>> web = {
-        ...     "metadata": {"name": "web", "namespace": "default"},
-        ...     "spec": {"containers": [{"name": "c"}]},
-        ... }
         >>> loop = m.start(
         ...     FakeDiskInfoProvider(False), lambda: [], lambda p: True, timedelta(seconds=10)
         ... )
@@ -254,10 +250,6 @@ class Manager:
 
         >>> from reference_impl.eviction.fakes import example_manager
         >>> m, killer, gc = example_manager()
-        >>> web = {
-        ...     "metadata": {"name": "web", "namespace": "default"},
-        ...     "spec": {"containers": [{"name": "c"}]},
-        ... }
         >>> m.is_under_memory_pressure()
         False
         >>> m.node_conditions = ["MemoryPressure"]
@@ -273,10 +265,6 @@ class Manager:
 
         >>> from reference_impl.eviction.fakes import example_manager
         >>> m, killer, gc = example_manager()
-        >>> web = {
-        ...     "metadata": {"name": "web", "namespace": "default"},
-        ...     "spec": {"containers": [{"name": "c"}]},
-        ... }
         >>> m.is_under_disk_pressure()
         False
         >>> m.node_conditions = ["DiskPressure"]
@@ -292,10 +280,6 @@ class Manager:
 
         >>> from reference_impl.eviction.fakes import example_manager
         >>> m, killer, gc = example_manager()
-        >>> web = {
-        ...     "metadata": {"name": "web", "namespace": "default"},
-        ...     "spec": {"containers": [{"name": "c"}]},
-        ... }
         >>> m.is_under_pid_pressure()
         False
         >>> m.node_conditions = ["PIDPressure"]
@@ -527,10 +511,6 @@ class Manager:
 
         >>> from reference_impl.eviction.fakes import example_manager
         >>> m, killer, gc = example_manager()
-        >>> web = {
-        ...     "metadata": {"name": "web", "namespace": "default"},
-        ...     "spec": {"containers": [{"name": "c"}]},
-        ... }
         >>> m.reclaim_node_level_resources("memory")  # no reclaim function for memory
         False
         """
