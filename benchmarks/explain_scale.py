@@ -2,22 +2,29 @@
 
 For each N (default 10,000 and 100,000 pods, each with one container, a request and a
 Summary entry) this writes the pods JSON and Summary, runs
-``python -m reference_impl.eviction explain`` and prints wall time and peak RSS, and the
-time ratio between sizes (10x the pods should cost about 10x the time: linear).
-Prints figures only; asserts nothing about time (machines differ).
+``python -m reference_impl.eviction explain`` ``--runs`` times (default 3, a fresh process
+each time) and prints the median and fastest wall time, the peak RSS, and the ratio of the
+medians between sizes (10x the pods should cost about 10x the time: linear; the faithful Go
+sort is n log n). Prints figures only; asserts nothing about time (machines differ).
+``--record`` also writes them, with the machine and its load, to
+``benchmarks/results/explain-scale.md``.
 
-    .venv/bin/python benchmarks/explain_scale.py [N ...]
+    .venv/bin/python benchmarks/explain_scale.py [--runs R] [--record] [N ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
-import resource
+import os
+import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 T = "2018-11-26T10:00:00Z"
@@ -64,30 +71,65 @@ def write_inputs(n: int, d: Path) -> tuple[Path, Path]:
     return pods_path, summary_path
 
 
-def measure(n: int, d: Path) -> tuple[float, float]:
-    pods, summary = write_inputs(n, d)
+def run_once(pods: Path, summary: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``explain`` process."""
     cmd = [sys.executable, "-m", "reference_impl.eviction", "explain"]
     cmd += ["--summary", str(summary), "--pods", str(pods), "--json"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with subprocess.Popen(cmd, stdout=subprocess.DEVNULL) as child:
+        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would give the largest so far).
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    # ru_maxrss of children is the largest child so far: sizes run in increasing order.
-    peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return seconds, peak_kib / 1024
+    if child.returncode != 0:
+        raise SystemExit(f"explain exited {child.returncode} on {pods}")
+    return seconds, usage.ru_maxrss / 1024
 
 
-def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    results = []
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("sizes", nargs="*", type=int, metavar="N", default=[10_000, 100_000])
+    ap.add_argument("--runs", type=int, default=3, help="processes per size (default 3)")
+    ap.add_argument(
+        "--record", action="store_true", help="write benchmarks/results/explain-scale.md"
+    )
+    args = ap.parse_args()
+    load = os.getloadavg()[0]
+    rows: list[tuple[int, float, float, float]] = []  # n, median s, fastest s, peak MiB
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sorted(sizes):
-            seconds, mib = measure(n, Path(tmp))
-            results.append((n, seconds))
-            print(f"explain, {n:>7,} pods: {seconds:6.2f} s, peak RSS {mib:7.1f} MiB")
-    for (n0, t0), (n1, t1) in itertools.pairwise(results):
-        print(f"{n1 / n0:.0f}x the pods -> {t1 / t0:.1f}x the time (linear: ~{n1 / n0:.0f}x)")
+        for n in sorted(args.sizes):
+            pods, summary = write_inputs(n, Path(tmp))
+            runs = [run_once(pods, summary) for _ in range(args.runs)]
+            seconds = [s for s, _ in runs]
+            row = (n, statistics.median(seconds), min(seconds), max(m for _, m in runs))
+            rows.append(row)
+            print(f"explain, {n:>7,} pods: median {row[1]:6.2f} s, fastest {row[2]:6.2f} s, "
+                  f"peak RSS {row[3]:7.1f} MiB")  # fmt: skip
+    lines = [
+        f"# `explain` on many pods ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, load average {load:.2f} at the start; {args.runs} processes "
+        "per size; wall time of the whole process (start-up, JSON load, validation, ranking, "
+        "output).",
+        "",
+        "| pods | median s | fastest s | peak RSS MiB |",
+        "|---:|---:|---:|---:|",
+        *(f"| {n:,} | {med:.2f} | {fast:.2f} | {mib:.1f} |" for n, med, fast, mib in rows),
+        "",
+        *(
+            f"{n1 / n0:.0f}x the pods -> {t1 / t0:.1f}x the median time (linear: ~{n1 / n0:.0f}x)."
+            for (n0, t0, _, _), (n1, t1, _, _) in itertools.pairwise(rows)
+        ),
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.record:
+        out = Path(__file__).parent / "results" / "explain-scale.md"
+        out.write_text(text)
+        print(f"written to {out}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
