@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from report import emit, machine_line
 
 BIN = Path(sys.executable).parent
 SYMBOL = "managerImpl.synchronize"
@@ -57,8 +58,7 @@ def main() -> int:
     lines = [
         f"# Warm CLI latency ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; {args.runs} runs each, "
+        f"{machine_line(os.getloadavg()[0])}; {args.runs} runs each, "
         "interleaved; wall time of the whole process.",
         "",
         "| command | median ms | p90 ms | median / `python -c pass` |",
@@ -73,12 +73,7 @@ def main() -> int:
         )
     worst = max(statistics.median(t) for n, t in times.items() if n.startswith("annotate"))
     lines += ["", f"Slowest annotate median: {1000 * worst:.0f} ms (target: <= 150 ms)."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        out = Path(__file__).parent / "results" / "cli-latency.md"
-        out.write_text(text)
-        print(f"written to {out}")
+    emit(lines, "cli-latency.md", args.record)
     return 0
 
 

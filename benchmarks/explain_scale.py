@@ -18,7 +18,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from report import emit, machine_line
 
 T = "2018-11-26T10:00:00Z"
 MI = 2**20
@@ -108,8 +109,7 @@ def main() -> int:
     lines = [
         f"# `explain` on many pods ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, load average {load:.2f} at the start; {args.runs} processes "
+        f"{machine_line(load)} at the start; {args.runs} processes "
         "per size; wall time of the whole process (start-up, JSON load, validation, ranking, "
         "output).",
         "",
@@ -122,12 +122,7 @@ def main() -> int:
             for (n0, t0, _, _), (n1, t1, _, _) in itertools.pairwise(rows)
         ),
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        out = Path(__file__).parent / "results" / "explain-scale.md"
-        out.write_text(text)
-        print(f"written to {out}")
+    emit(lines, "explain-scale.md", args.record)
     return 0
 
 
