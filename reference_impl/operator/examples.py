@@ -82,6 +82,7 @@ def example_backup_manager(
     >>> d.cleanup()
     """
     b, c, w = _cluster(size)
+    assert c.members is not None  # the builder's cluster knows its members
     d = tempfile.TemporaryDirectory()
     bm = BackupManager(
         LocalDirWriter(d.name),
@@ -113,6 +114,7 @@ def example_backup_operator(
     >>> d.cleanup()
     """
     b, c, w = _cluster(size)
+    assert c.members is not None  # the builder's cluster knows its members
     d = tempfile.TemporaryDirectory()
     op = Backup("default", w.kube, w.kube, w.new_etcd_client, w.runtime, local_root=d.name)
     spec = bt.BackupSpec(
