@@ -3,7 +3,8 @@
 Layout: one module per Go file mirrored (``api/``, ``etcdutil/``, ``k8sutil/``, ``cluster/``,
 ``controller.py``, ``backup/``, ``restore/``), plus two worlds behind the same interfaces
 (``fake.py`` in memory, ``localetcd.py`` with real etcd processes), a decision ``trace``, a
-``scenario`` runner and a ``plot``.
+``scenario`` runner, a ``plot``, and ``examples.py`` (the objects the docstring examples
+start from).
 
 The names a notebook needs first are re-exported here::
 

@@ -69,12 +69,8 @@ class Config:
 class Controller:
     """Mirrors ``controller.Controller``.
 
-    >>> from reference_impl.operator.fake import FakeWorld
-    >>> w = FakeWorld()
-    >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-    >>> cr = EtcdCluster.from_dict(
-    ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-    ... )
+    >>> from reference_impl.operator.examples import example_controller
+    >>> ctl, cr, w = example_controller()
     >>> ctl.handle_cluster_event(Event(ADDED, cr))  # False: the event was ours and handled
     False
     >>> sorted(ctl.clusters)
@@ -91,12 +87,8 @@ class Controller:
 
         Return True when the resource is not ours; raise ControllerError on a bad event.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.handle_cluster_event(Event(ADDED, cr))
         False
         >>> try:
@@ -162,12 +154,8 @@ class Controller:
     def make_cluster_config(self) -> cluster_pkg.Config:
         """Mirrors ``(*controller.Controller).makeClusterConfig``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.make_cluster_config().runtime is w.runtime
         True
         """
@@ -181,12 +169,8 @@ class Controller:
     def on_add_etcd_clus(self, obj: EtcdCluster) -> None:
         """Mirrors ``(*controller.Controller).onAddEtcdClus``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.on_add_etcd_clus(cr)
         >>> sorted(ctl.clusters)
         ['default/ex']
@@ -197,12 +181,8 @@ class Controller:
     def on_update_etcd_clus(self, old: EtcdCluster | None, new: EtcdCluster) -> None:
         """Mirrors ``(*controller.Controller).onUpdateEtcdClus``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.on_add_etcd_clus(cr)
         >>> ctl.on_update_etcd_clus(None, cr)  # known: a Modify event for its loop
         >>> len(ctl.clusters["default/ex"].event_ch.items)
@@ -214,12 +194,8 @@ class Controller:
     def on_delete_etcd_clus(self, obj: EtcdCluster) -> None:
         """Mirrors ``(*controller.Controller).onDeleteEtcdClus``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.on_add_etcd_clus(cr)
         >>> ctl.on_delete_etcd_clus(cr)
         >>> ctl.clusters
@@ -235,12 +211,8 @@ class Controller:
         # Add and update notifications are both "sync": whether the cluster is known decides.
         """Mirrors ``(*controller.Controller).syncEtcdClus``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.sync_etcd_clus(cr)  # unknown: an Add
         >>> sorted(ctl.clusters)
         ['default/ex']
@@ -255,12 +227,8 @@ class Controller:
     def managed(self, clus: EtcdCluster) -> bool:
         """Mirrors ``(*controller.Controller).managed``.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.managed(cr)
         True
         >>> cr.metadata.annotations["etcd.database.coreos.com/scope"] = "clusterwide"
@@ -277,12 +245,8 @@ class Controller:
 
         A watch callback for FakeKube/LocalKube: the informer's event handler funcs.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.watch(ADDED, cr)
         >>> elsewhere = {"metadata": {"name": "y", "namespace": "other"}}
         >>> ctl.watch(ADDED, EtcdCluster.from_dict(elsewhere))
@@ -307,12 +271,8 @@ class Controller:
 
         The operator process exits: every cluster goroutine ends with it.
 
-        >>> from reference_impl.operator.fake import FakeWorld
-        >>> w = FakeWorld()
-        >>> ctl = new(Config(namespace="default", cluster_config=w.cluster_config))
-        >>> cr = EtcdCluster.from_dict(
-        ...     {"metadata": {"name": "ex", "namespace": "default"}, "spec": {"size": 1}}
-        ... )
+        >>> from reference_impl.operator.examples import example_controller
+        >>> ctl, cr, w = example_controller()
         >>> ctl.watch(ADDED, cr)
         >>> loop = ctl.clusters["default/ex"]
         >>> ctl.stop()

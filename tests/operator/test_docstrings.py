@@ -19,6 +19,7 @@ from .test_mirrors import MIRROR_MODULES
 MODULES = [
     *MIRROR_MODULES,
     "reference_impl.operator.builder",
+    "reference_impl.operator.examples",
     # the resource types and interfaces: dataclasses and Protocols are public defs too
     "reference_impl.operator.api.backup_types",
     "reference_impl.operator.api.restore_types",

@@ -20,21 +20,10 @@ SnapshotClientFactory = Callable[[list[str], TLSConfig | None], Any]
 class BackupManager:
     """Mirrors ``backup.BackupManager``.
 
-    >>> from reference_impl.operator.builder import ClusterBuilder
-    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
-    >>> c = b.build()
-    >>> b.world.put("default", "ex", "k", "v")
-    >>> import tempfile
     >>> from reference_impl.operator.backup.writer import LocalDirWriter
-    >>> d = tempfile.TemporaryDirectory()
-    >>> bm = BackupManager(
-    ...     LocalDirWriter(d.name),
-    ...     None,
-    ...     c.members.client_urls(),
-    ...     "default",
-    ...     b.world.new_etcd_client,
-    ...     b.world.clock.now,
-    ... )
+    >>> from reference_impl.operator.examples import example_backup_manager
+    >>> bm, b, d = example_backup_manager(size=2)
+    >>> b.world.put("default", "ex", "k", "v")
     >>> rev, version, _ = bm.save_snap("ex.backup", is_periodic=False)
     >>> rev, version, LocalDirWriter(d.name).list("ex")
     (2, '3.2.13', ['ex.backup'])
@@ -63,20 +52,9 @@ class BackupManager:
 
         Write a snapshot; return (revision, etcd version, time).
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
         >>> from reference_impl.operator.backup.writer import LocalDirWriter
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(
-        ...     LocalDirWriter(d.name),
-        ...     None,
-        ...     c.members.client_urls(),
-        ...     "default",
-        ...     b.world.new_etcd_client,
-        ...     b.world.clock.now,
-        ... )
+        >>> from reference_impl.operator.examples import example_backup_manager
+        >>> bm, b, d = example_backup_manager()
         >>> rev, version, now = bm.save_snap("ex.backup", is_periodic=True)
         >>> LocalDirWriter(d.name).list("ex")  # periodic: revision and UTC time in the name
         ['ex.backup_v1_1970-01-01-00:00:00']
@@ -106,20 +84,9 @@ class BackupManager:
     def ensure_max_backup(self, base_path: str, max_count: int) -> None:
         """Mirrors ``(*backup.BackupManager).EnsureMaxBackup``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
         >>> from reference_impl.operator.backup.writer import LocalDirWriter
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(
-        ...     LocalDirWriter(d.name),
-        ...     None,
-        ...     c.members.client_urls(),
-        ...     "default",
-        ...     b.world.new_etcd_client,
-        ...     b.world.clock.now,
-        ... )
+        >>> from reference_impl.operator.examples import example_backup_manager
+        >>> bm, b, d = example_backup_manager()
         >>> for rev in (3, 10, 7):
         ...     _ = LocalDirWriter(d.name).write(f"snap_v{rev:03d}", b".")
         >>> bm.ensure_max_backup("snap", 2)
@@ -136,20 +103,8 @@ class BackupManager:
     def etcd_client_with_max_revision(self) -> tuple[Any, int]:
         """Mirrors ``(*backup.BackupManager).etcdClientWithMaxRevision``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.backup.writer import LocalDirWriter
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> bm = BackupManager(
-        ...     LocalDirWriter(d.name),
-        ...     None,
-        ...     c.members.client_urls(),
-        ...     "default",
-        ...     b.world.new_etcd_client,
-        ...     b.world.clock.now,
-        ... )
+        >>> from reference_impl.operator.examples import example_backup_manager
+        >>> bm, b, d = example_backup_manager()
         >>> cli, rev = bm.etcd_client_with_max_revision()
         >>> rev
         1

@@ -44,26 +44,10 @@ class BackupRunner:
 class Backup:
     """Mirrors ``backup-operator.Backup``.
 
-    >>> from reference_impl.operator.builder import ClusterBuilder
-    >>> b = ClusterBuilder("ex", size=2).member("a").member("b")
-    >>> c = b.build()
+    >>> from reference_impl.operator.examples import example_backup_operator
+    >>> op, eb, b, d = example_backup_operator(size=2)
     >>> b.world.put("default", "ex", "k", "v")
-    >>> import tempfile
-    >>> d = tempfile.TemporaryDirectory()
-    >>> op = Backup(
-    ...     "default",
-    ...     b.world.kube,
-    ...     b.world.kube,
-    ...     b.world.new_etcd_client,
-    ...     b.world.runtime,
-    ...     local_root=d.name,
-    ... )
-    >>> spec = bt.BackupSpec(
-    ...     etcd_endpoints=c.members.client_urls(),
-    ...     storage_type="Local",
-    ...     local=bt.StorageSource(path="ex.backup"),
-    ... )
-    >>> st = op.handle_backup(spec, is_periodic=False)
+    >>> st = op.handle_backup(eb.spec, is_periodic=False)
     >>> st.succeeded, st.etcd_revision
     (True, 2)
     >>> d.cleanup()
@@ -92,26 +76,8 @@ class Backup:
     def process_item(self, eb: bt.EtcdBackup | None) -> None:
         """Mirrors ``(*backup-operator.Backup).processItem``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> b.world.kube.backups[("default", "ex-backup")] = eb
         >>> op.process_item(eb)  # a one-shot backup: taken now, status reported
         >>> eb.status.succeeded, eb.status.etcd_revision
@@ -152,29 +118,11 @@ class Backup:
     def is_changed(self, eb: bt.EtcdBackup) -> bool:
         """Mirrors ``(*backup-operator.Backup).isChanged``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> op.is_changed(eb)  # no runner yet
         True
-        >>> op.backup_runner_store["u1"] = BackupRunner(spec, Channel())
+        >>> op.backup_runner_store["u1"] = BackupRunner(eb.spec, Channel())
         >>> op.is_changed(eb)
         False
         >>> d.cleanup()
@@ -186,28 +134,10 @@ class Backup:
     def delete_periodic_backup_runner(self, uid: str) -> bool:
         """Mirrors ``(*backup-operator.Backup).deletePeriodicBackupRunner``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> cancel = Channel()
-        >>> op.backup_runner_store["u1"] = BackupRunner(spec, cancel)
+        >>> op.backup_runner_store["u1"] = BackupRunner(eb.spec, cancel)
         >>> op.delete_periodic_backup_runner("u1"), cancel.closed
         (True, True)
         >>> op.delete_periodic_backup_runner("u1")
@@ -224,26 +154,8 @@ class Backup:
     def add_finalizer_of_periodic_backup_if_need(self, eb: bt.EtcdBackup) -> bt.EtcdBackup:
         """Mirrors ``(*backup-operator.Backup).addFinalizerOfPeriodicBackupIfNeed``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> op.add_finalizer_of_periodic_backup_if_need(eb).metadata.finalizers
         ['backup-operator-periodic']
         >>> d.cleanup()
@@ -258,26 +170,8 @@ class Backup:
     def remove_finalizer_of_periodic_backup(self, eb: bt.EtcdBackup) -> None:
         """Mirrors ``(*backup-operator.Backup).removeFinalizerOfPeriodicBackup``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> eb = op.add_finalizer_of_periodic_backup_if_need(eb)
         >>> op.remove_finalizer_of_periodic_backup(eb)
         >>> eb.metadata.finalizers
@@ -293,32 +187,14 @@ class Backup:
     ) -> Generator[Select, Any, None]:
         """Mirrors ``(*backup-operator.Backup).periodicRunnerFunc``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
-        >>> spec.backup_policy = bt.BackupPolicy(backup_interval_in_second=60)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
+        >>> eb.spec.backup_policy = bt.BackupPolicy(backup_interval_in_second=60)
         >>> b.world.kube.backups[("default", "ex-backup")] = eb
         >>> cancel = Channel()
         >>> b.world.runtime.go(op.periodic_runner_func(cancel, 60.0, eb))
         >>> b.world.runtime.run_until(130.0)  # two intervals: two snapshots
-        >>> len(op._writer("Local", spec.local).list("ex.backup"))
+        >>> len(op._writer("Local", eb.spec.local).list("ex.backup"))
         2
         >>> d.cleanup()
         """
@@ -344,26 +220,8 @@ class Backup:
     ) -> None:
         """Mirrors ``(*backup-operator.Backup).reportBackupStatus``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
         >>> op.report_backup_status(None, ValueError("no endpoint"), eb)
         >>> eb.status.succeeded, eb.status.reason
         (False, 'no endpoint')
@@ -388,27 +246,9 @@ class Backup:
     def handle_backup(self, spec: bt.BackupSpec, is_periodic: bool) -> bt.BackupStatus:
         """Mirrors ``(*backup-operator.Backup).handleBackup``.
 
-        >>> import tempfile
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> b = ClusterBuilder("ex", size=1).member("a")
-        >>> c = b.build()
-        >>> d = tempfile.TemporaryDirectory()
-        >>> op = Backup(
-        ...     "default",
-        ...     b.world.kube,
-        ...     b.world.kube,
-        ...     b.world.new_etcd_client,
-        ...     b.world.runtime,
-        ...     local_root=d.name,
-        ... )
-        >>> spec = bt.BackupSpec(
-        ...     etcd_endpoints=c.members.client_urls(),
-        ...     storage_type="Local",
-        ...     local=bt.StorageSource(path="ex.backup"),
-        ... )
-        >>> eb = bt.EtcdBackup(ObjectMeta(name="ex-backup", uid="u1"), spec)
-        >>> op.handle_backup(spec, is_periodic=False).succeeded
+        >>> from reference_impl.operator.examples import example_backup_operator
+        >>> op, eb, b, d = example_backup_operator()
+        >>> op.handle_backup(eb.spec, is_periodic=False).succeeded
         True
         >>> d.cleanup()
         """

@@ -75,22 +75,8 @@ class Restore:
     def process_item(self, er: EtcdRestore) -> None:
         """Mirrors ``(*restore-operator.Restore).processItem``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> r.process_item(er)
         >>> er.status.succeeded, sorted(r.restores)
         (True, ['ex'])
@@ -102,22 +88,8 @@ class Restore:
     def handle_cr(self, er: EtcdRestore) -> None:
         """Mirrors ``(*restore-operator.Restore).handleCR``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> er.spec.etcd_cluster_name = "other"
         >>> try:
         ...     r.handle_cr(er)
@@ -146,22 +118,8 @@ class Restore:
     def report_status(self, rerr: BaseException | None, er: EtcdRestore) -> None:
         """Mirrors ``(*restore-operator.Restore).reportStatus``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> r.report_status(None, er)
         >>> er.status.succeeded
         True
@@ -180,22 +138,8 @@ class Restore:
     def prepare_seed(self, er: EtcdRestore) -> None:
         """Mirrors ``(*restore-operator.Restore).prepareSeed``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> r.prepare_seed(er)
         >>> new = b.world.kube.get_cluster("default", "ex")
         >>> new.metadata.uid != c.cluster.metadata.uid, new.spec.paused, new.status.phase
@@ -266,22 +210,8 @@ class Restore:
     ) -> None:
         """Mirrors ``(*restore-operator.Restore).createSeedMember``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> cr = b.world.kube.get_cluster("default", "ex")
         >>> r.create_seed_member(cr, "restore-op:19999", "ex", cr.as_owner())
         >>> len(b.world.kube.pods)
@@ -306,22 +236,8 @@ class Restore:
         # whose names carry a suffix); owner-reference GC removes the member pods.
         """Mirrors ``(*restore-operator.Restore).deleteClusterResourcesCompletely``.
 
-        >>> import random
-        >>> from reference_impl.operator.builder import ClusterBuilder
-        >>> from reference_impl.operator.api.meta import ObjectMeta
-        >>> from reference_impl.operator.api.restore_types import RestoreSpec
-        >>> from reference_impl.operator.api.backup_types import StorageSource
-        >>> b = ClusterBuilder("ex", size=3).member("a").member("b").member("c")
-        >>> c = b.build()
-        >>> r = Restore("default", "restore-op:19999", b.world.kube, b.world.kube, random.Random(0))
-        >>> er = EtcdRestore(
-        ...     ObjectMeta(name="ex"),
-        ...     RestoreSpec(
-        ...         backup_storage_type="Local",
-        ...         local=StorageSource(path="ex.backup"),
-        ...         etcd_cluster_name="ex",
-        ...     ),
-        ... )
+        >>> from reference_impl.operator.examples import example_restore_operator
+        >>> r, er, b, c = example_restore_operator()
         >>> r.delete_cluster_resources_completely("ex")  # the peer service named "ex" goes
         >>> sorted(name for _, name in b.world.kube.services)
         ['ex-client']
