@@ -11,8 +11,9 @@ fails when a tracked file (``git ls-files``)
   Makefile, Python module, shell file, notebook, Markdown/RST doc, TOML/YAML/CFG file or CI
   file.
 
-The example lines below are assembled from parts (``GO``), so this file itself holds no
-command line that a reader could copy and run.
+The pattern and the example lines below are assembled from parts (``GO``, ``OVERLAY``), and
+the examples are bare fragments (a subcommand, no package, no flags), so this file itself
+holds no command line that a reader could copy and run.
 
 Allowed, each by exact file and line text: this guard (its patterns and their
 description) and prose that *describes Go's build semantics or forbids the commands*
@@ -31,13 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = "tests/fixtures/go/"
 GUARD = "tests/foundation/test_no_upstream_builds.py"
 GO = "go"  # the tool's name, kept apart from its subcommands in the examples below
+OVERLAY = "-" + "overlay"  # the go tool's flag for overlaid files, kept apart the same way
 
 # Go commands that compile or run code, written as a shell/Make/doc line would; and the same
 # as a Python subprocess argument list. re.ASCII: only ASCII whitespace/word characters,
 # as a shell tokenizes.
 BUILD_COMMAND = re.compile(
     r"\bgo\s+(?:test|build|run|install|vet|generate|tool\s+(?:compile|link))\b"
-    r"|(?<![\w-])-overlay\b"
+    rf"|(?<![\w-]){OVERLAY}\b"
     r"""|["']go["']\s*,\s*["'](?:test|build|run|install|vet|generate|tool)["']""",
     re.ASCII,
 )
@@ -121,13 +123,13 @@ def test_no_tracked_file_builds_or_runs_go() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        f"{GO} test -c -vet=off -{'overlay'} o.json ./pkg/a/",
-        f"\tcd $(GOPATH)/src/example.com/x && {GO} build ./cmd/b",
-        f'subprocess.run(["{GO}", "test", "-run", "TestX"])',
-        f"GOFLAGS=-{'overlay'}=/tmp/o.json callgraph ./...",
-        f"!{GO} run ./hack/gen.go",
-        f"{GO}   install example.com/x/cmd/b",
-        f"{GO} vet ./...",
+        f"{GO} test",  # a shell line
+        f"\tcd x && {GO} build",  # a Makefile recipe
+        f'subprocess.run(["{GO}", "test"])',  # a Python argument list
+        f"GOFLAGS={OVERLAY}=o.json callgraph",  # the flag through the environment
+        f"!{GO} run",  # a notebook shell escape
+        f"{GO}   install",  # spacing does not matter
+        f"{GO} vet",
     ],
 )
 def test_the_patterns_catch_build_commands(line: str) -> None:
@@ -141,7 +143,7 @@ def test_the_patterns_catch_build_commands(line: str) -> None:
         "annotate fetch kubernetes --profile full",
         "the indexer handles go statements and defer",
         "golang-go and golang-golang-x-tools serve the callgraph accuracy tests",
-        "ago testing later",
+        f"a{GO} testing later",  # a word ending in the tool's name is not the tool
     ],
 )
 def test_the_patterns_leave_reading_and_static_analysis_alone(line: str) -> None:
